@@ -1,0 +1,97 @@
+package validate
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Report is report.json (DESIGN.md §5): what one run read, wrote and rejected.
+// The TUI (inspect) reads exactly this.
+type Report struct {
+	Command      string    `json:"command"` // "export", "validate", "pull"
+	AgentVersion string    `json:"agent_version"`
+	Dates        []string  `json:"dates"` // partition days, YYYY-MM-DD
+	Dest         string    `json:"dest,omitempty"`
+	DryRun       bool      `json:"dry_run,omitempty"`
+	StartedAt    time.Time `json:"started_at"`
+	FinishedAt   time.Time `json:"finished_at"`
+
+	// Outcome is one of the Outcome* constants; OutcomeReason says why in one sentence.
+	Outcome       string `json:"outcome"`
+	OutcomeReason string `json:"outcome_reason,omitempty"`
+
+	Threshold Threshold `json:"threshold"`
+	Counts    Counts    `json:"counts"`
+
+	ByReason         map[Reason]int64 `json:"by_reason"`          // rejected rows per reason (every issue of a row counts)
+	ByField          map[string]int64 `json:"by_field"`           // rejected rows per field
+	ByEventKey       map[string]int64 `json:"by_event_key"`       // rejected rows per event_key ("" when missing)
+	WarningsByReason map[Reason]int64 `json:"warnings_by_reason"` // kept rows with warnings
+
+	Sources    []SourceStats    `json:"sources"`
+	Partitions []PartitionStats `json:"partitions"`
+
+	RejectsFile string `json:"rejects_file"` // file name of the rejects, relative to the report folder
+}
+
+// Outcomes of a run.
+const (
+	OutcomeCommitted = "committed" // partitions written and _SUCCESS present
+	OutcomeUnchanged = "unchanged" // destination already held exactly this output
+	OutcomeDryRun    = "dry_run"   // validated only, nothing written
+	OutcomeValid     = "valid"     // validate: below the thresholds
+	OutcomeRejected  = "rejected"  // above the error thresholds; nothing committed
+	OutcomeFailed    = "failed"    // runtime failure
+)
+
+// Threshold is the error budget of a run and where the run stood against it.
+type Threshold struct {
+	MaxErrorRate float64 `json:"max_error_rate"`
+	MaxErrors    int64   `json:"max_errors"` // 0: no limit
+	ErrorRate    float64 `json:"error_rate"` // rejected / read
+	Exceeded     bool    `json:"exceeded"`
+}
+
+// Counts always add up: Read = Written + Rejected + Duplicates.
+type Counts struct {
+	Read       int64 `json:"read"`
+	Written    int64 `json:"written"`
+	Rejected   int64 `json:"rejected"`
+	Duplicates int64 `json:"duplicates"` // duplicate insert_id dropped (first kept)
+	Warnings   int64 `json:"warnings"`   // rows kept with at least one warning
+}
+
+// SourceStats are the counts of one input file.
+type SourceStats struct {
+	File       string `json:"file"`
+	Format     string `json:"format"`
+	Bytes      int64  `json:"bytes"`
+	SHA256     string `json:"sha256,omitempty"`
+	Read       int64  `json:"read"`
+	Written    int64  `json:"written"`
+	Rejected   int64  `json:"rejected"`
+	Duplicates int64  `json:"duplicates"`
+}
+
+// PartitionStats describe one dt= partition of the run.
+type PartitionStats struct {
+	Date    string `json:"date"`
+	Rows    int64  `json:"rows"`
+	Files   int    `json:"files"`
+	Bytes   int64  `json:"bytes"`
+	Changed bool   `json:"changed"` // false when the destination already held it
+}
+
+// Reject is one line of rejects.ndjson: one bad row.
+type Reject struct {
+	File     string          `json:"file"`
+	Line     int64           `json:"line,omitempty"` // 1-based line where the record starts (CSV, NDJSON)
+	Row      int64           `json:"row"`            // 1-based record number in the file
+	Reason   Reason          `json:"reason"`         // the first issue's reason
+	Field    string          `json:"field"`          // the first issue's field
+	Message  string          `json:"message"`
+	Value    string          `json:"value"`
+	EventKey string          `json:"event_key,omitempty"`
+	Errors   []Issue         `json:"errors,omitempty"` // every issue, when there is more than one
+	Raw      json.RawMessage `json:"raw"`              // the record as a JSON object (CSV: header→cell), or a JSON string when it is not valid JSON
+}
