@@ -1,0 +1,204 @@
+package commit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hackle/hackle-agent/agent/store"
+)
+
+// Partition is one day's staged output, ready to publish.
+type Partition struct {
+	Date     string    // YYYY-MM-DD
+	Dir      string    // local folder holding the staged part files
+	Manifest *Manifest // Files lists the staged parts in order
+}
+
+// Result says what Publish did.
+type Result struct {
+	Changed  bool     // false: the destination already held exactly this partition
+	Uploaded []string // part files written
+	Deleted  []string // stale objects removed
+}
+
+// Publish commits p to st:
+//
+//  1. if a committed partition (with _SUCCESS) has the same manifest and its
+//     parts are all there with their sizes, do nothing;
+//  2. delete _SUCCESS;
+//  3. upload each part, skipping a part the committed manifest already lists
+//     with the same checksum (trusted only while _SUCCESS was present);
+//  4. delete every other object of the partition folder;
+//  5. write _manifest.json;
+//  6. write _SUCCESS (0 bytes).
+//
+// A crash at any step leaves either the old committed partition or a folder
+// without _SUCCESS, which the next Publish repairs. Publish consumes the
+// staged files.
+func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger) (Result, error) {
+	var res Result
+	prefix := PartitionPrefix(p.Date)
+	newManifest := p.Manifest.Encode()
+
+	existing, err := listPartition(ctx, st, prefix)
+	if err != nil {
+		return res, err
+	}
+	_, committed := existing[SuccessName]
+	var old *Manifest
+	if committed {
+		var oldBytes []byte
+		old, oldBytes, err = ReadManifest(ctx, st, p.Date)
+		switch {
+		case errors.Is(err, store.ErrNotExist):
+			old = nil // committed by another tool; nothing to trust
+		case err != nil && oldBytes == nil:
+			return res, err
+		case err != nil:
+			log.Warn("ignoring an unreadable manifest", "partition", prefix, "err", err)
+			old = nil
+		case bytes.Equal(oldBytes, newManifest) && matches(existing, p.Manifest.Files):
+			return res, nil
+		}
+	}
+	res.Changed = true
+
+	pause("before-delete-success")
+	if committed {
+		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
+			return res, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+		}
+	}
+	pause("success-deleted")
+	for i, f := range p.Manifest.Files {
+		if old != nil && sameFile(old, f) && existing[f.Name] == f.Size {
+			os.Remove(filepath.Join(p.Dir, f.Name))
+			continue
+		}
+		if err := putFile(ctx, st, prefix+f.Name, filepath.Join(p.Dir, f.Name), f.Size); err != nil {
+			return res, err
+		}
+		res.Uploaded = append(res.Uploaded, f.Name)
+		log.Debug("uploaded part", "partition", prefix, "file", f.Name, "bytes", f.Size)
+		if i == 0 {
+			pause("first-part-uploaded")
+		}
+	}
+	pause("parts-uploaded")
+	keep := map[string]bool{ManifestName: true, SuccessName: true}
+	for _, f := range p.Manifest.Files {
+		keep[f.Name] = true
+	}
+	for _, name := range sortedNames(existing) {
+		if keep[name] {
+			continue
+		}
+		if err := st.Delete(ctx, prefix+name); err != nil {
+			return res, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
+		}
+		res.Deleted = append(res.Deleted, name)
+		log.Info("deleted stale object", "partition", prefix, "file", name)
+	}
+	pause("stale-deleted")
+	if err := st.Put(ctx, prefix+ManifestName, bytes.NewReader(newManifest), int64(len(newManifest))); err != nil {
+		return res, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
+	}
+	pause("manifest-written")
+	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
+		return res, fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	}
+	return res, nil
+}
+
+// listPartition maps the names of the objects directly in a partition
+// folder to their sizes.
+func listPartition(ctx context.Context, st store.Store, prefix string) (map[string]int64, error) {
+	objs := map[string]int64{}
+	err := st.List(ctx, prefix, func(o store.ObjectInfo) error {
+		objs[strings.TrimPrefix(o.Key, prefix)] = o.Size
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	return objs, nil
+}
+
+// matches reports whether the folder holds exactly files (plus the markers)
+// with their sizes.
+func matches(existing map[string]int64, files []File) bool {
+	if len(existing) != len(files)+2 {
+		return false
+	}
+	if _, ok := existing[ManifestName]; !ok {
+		return false
+	}
+	for _, f := range files {
+		if size, ok := existing[f.Name]; !ok || size != f.Size {
+			return false
+		}
+	}
+	return true
+}
+
+// sameFile reports whether the committed manifest lists f unchanged.
+func sameFile(m *Manifest, f File) bool {
+	for _, o := range m.Files {
+		if o.Name == f.Name {
+			return o.SHA256 == f.SHA256 && o.Size == f.Size
+		}
+	}
+	return false
+}
+
+func putFile(ctx context.Context, st store.Store, key, path string, size int64) error {
+	if fp, ok := st.(store.FilePutter); ok {
+		if err := fp.PutFile(ctx, key, path); err != nil {
+			return fmt.Errorf("upload %s: %w", key, err)
+		}
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	defer f.Close()
+	if err := st.Put(ctx, key, f, size); err != nil {
+		return fmt.Errorf("upload %s: %w", key, err)
+	}
+	f.Close()
+	return os.Remove(path)
+}
+
+func sortedNames(m map[string]int64) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// PauseEnv names the environment variable that makes Publish stop and wait
+// at a step, so that a test can kill the process there. It is for tests.
+const PauseEnv = "HACKLE_AGENT_TEST_PAUSE_AT"
+
+// pause blocks forever at step when PauseEnv names it, after saying so on
+// stderr; the test then kills the process.
+func pause(step string) {
+	if os.Getenv(PauseEnv) != step {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "paused at %s\n", step)
+	for {
+		time.Sleep(time.Hour)
+	}
+}

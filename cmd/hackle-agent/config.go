@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hackle/hackle-agent/converters/mapping"
+)
+
+// configFile is a --config YAML file. Its top-level keys are the command's
+// flag names (dest, input, date, max-error-rate, …), used when the flag is
+// not given on the command line or in the environment, plus a mapping
+// section:
+//
+//	dest: ./bucket/events
+//	input: [exports/*.csv.gz]
+//	partition-timezone: Asia/Seoul
+//	mapping:
+//	  event_key: event_name
+type configFile struct {
+	Path    string
+	Flags   map[string]*yaml.Node
+	Mapping *mapping.Config
+}
+
+// envName is the environment variable of a flag: HACKLE_AGENT_MAX_ERROR_RATE.
+func envName(flag string) string {
+	return "HACKLE_AGENT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// loadConfig reads a config file; every error names the file (and line).
+func loadConfig(path string) (*configFile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("config %s: %v", path, unwrapPathError(err))
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, usagef("config %s: %v", path, err)
+	}
+	cf := &configFile{Path: path, Flags: map[string]*yaml.Node{}}
+	if len(doc.Content) == 0 {
+		return cf, nil
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, usagef("config %s: line %d: expected a map of settings", path, top.Line)
+	}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if k.Value == "mapping" {
+			var m mapping.Config
+			if err := strictDecode(v, &m); err != nil {
+				return nil, usagef("config %s: mapping: %v", path, err)
+			}
+			cf.Mapping = &m
+			continue
+		}
+		cf.Flags[k.Value] = v
+	}
+	return cf, nil
+}
+
+// strictDecode decodes n into v, refusing keys v does not know, so a typo
+// in a config file is an error instead of a silently empty column.
+func strictDecode(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%v (lines counted from the start of the section, line %d of the file)", err, n.Line)
+	}
+	return nil
+}
+
+// applyConfig sets each flag the config names and the user did not set by
+// flag or environment. Unknown keys are an error listing the known ones.
+func applyConfig(c *cli.Context, cf *configFile) error {
+	known := map[string]bool{}
+	for _, f := range c.Command.Flags {
+		for _, n := range f.Names() {
+			known[n] = true
+		}
+	}
+	keys := make([]string, 0, len(cf.Flags))
+	for k := range cf.Flags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		node := cf.Flags[k]
+		if !known[k] || k == "config" {
+			return usagef("config %s: line %d: unknown setting %q (settings are the flags of %q, plus mapping)", cf.Path, node.Line, k, c.Command.Name)
+		}
+		if c.IsSet(k) {
+			continue
+		}
+		values := []*yaml.Node{node}
+		if node.Kind == yaml.SequenceNode {
+			values = node.Content
+		}
+		for _, v := range values {
+			if v.Kind != yaml.ScalarNode {
+				return usagef("config %s: line %d: %s: expected a value or a list of values", cf.Path, v.Line, k)
+			}
+			if err := c.Set(k, v.Value); err != nil {
+				return usagef("config %s: line %d: %s: %v", cf.Path, v.Line, k, err)
+			}
+		}
+	}
+	return nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes (DESIGN.md §3). main turns errors into these in one place.
+const (
+	exitOK       = 0
+	exitUsage    = 1 // usage or config error
+	exitRuntime  = 2 // I/O, network, permission
+	exitRejected = 3 // data rejected above the threshold; nothing committed
+	exitLate     = 4 // pull: a partition missed its deadline
+)
+
+// usageError marks an error as the caller's: a bad flag, config or input name.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries a specific exit code with its message (already printed
+// or to be printed).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+// exitCode is the one place where errors become exit codes.
+func exitCode(err error) int {
+	var ue usageError
+	var ee exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		return exitUsage
+	default:
+		return exitRuntime
+	}
+}

@@ -1,0 +1,65 @@
+// Command hackle-agent moves a company's own event data into Hackle's Data
+// Import format: see README.md and DESIGN.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// commands is filled by each command file's init function, the way restic
+// registers its cobra commands: one file per command, none of them known here.
+var commands []*cli.Command
+
+func newApp() *cli.App {
+	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
+	return &cli.App{
+		Name:                 "hackle-agent",
+		Usage:                "export event data into Hackle's Data Import format, and check it",
+		Version:              version,
+		Commands:             commands,
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {}, // main decides exit codes
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newApp().RunContext(ctx, os.Args)
+	stop()
+	code := exitCode(err)
+	if err != nil && !isReported(err) {
+		fmt.Fprintf(os.Stderr, "hackle-agent: %v\n", err)
+	}
+	os.Exit(code)
+}
+
+// reported marks an error whose message the command already printed (for
+// example under its end-of-run summary), so main prints it only once.
+type reported struct{ error }
+
+func (r reported) Unwrap() error { return r.error }
+
+func isReported(err error) bool {
+	_, ok := err.(reported)
+	if !ok {
+		var ee exitError
+		if e, isExit := err.(exitError); isExit {
+			ee = e
+			_, ok = ee.err.(reported)
+		}
+	}
+	return ok
+}

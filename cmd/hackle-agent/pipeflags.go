@@ -1,0 +1,194 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hackle/hackle-agent/agent/export"
+	"github.com/hackle/hackle-agent/converters/source"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// flag helpers: every flag also reads HACKLE_AGENT_<NAME>.
+func stringFlag(name, value, usage string, aliases ...string) *cli.StringFlag {
+	return &cli.StringFlag{Name: name, Value: value, Usage: usage, Aliases: aliases, EnvVars: []string{envName(name)}}
+}
+
+func boolFlag(name, usage string) *cli.BoolFlag {
+	return &cli.BoolFlag{Name: name, Usage: usage, EnvVars: []string{envName(name)}}
+}
+
+// inputFlags are the flags of commands that read exports: export and validate.
+func inputFlags() []cli.Flag {
+	return []cli.Flag{
+		stringFlag("config", "", "YAML config: any flag by name, plus a mapping section", "c"),
+		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob or folder (repeatable); - reads stdin; .gz/.zst decompressed", EnvVars: []string{envName("input")}},
+		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
+		stringFlag("delimiter", ",", "CSV delimiter (one character; \\t for tab)"),
+		stringFlag("date", "", "partition day YYYY-MM-DD (default: yesterday in --partition-timezone)"),
+		stringFlag("from", "", "first day of a backfill range (with --to); each row goes to its own day"),
+		stringFlag("to", "", "last day of a backfill range (inclusive)"),
+		stringFlag("partition-timezone", "UTC", "time zone that decides which day a row belongs to"),
+		stringFlag("source-timezone", "UTC", "time zone of timestamps written without an offset, e.g. Asia/Seoul"),
+		stringFlag("ts-format", "auto", "timestamp format: auto, rfc3339, unix_s, unix_ms, unix_us, unix_ns, or a Go layout such as \"2006-01-02 15:04:05\""),
+		stringFlag("tracking-plan", "", "tracking plan file (JSON or YAML): a JSON Schema per event_key"),
+		stringFlag("report-dir", "", "report folder (default ./hackle-agent-report/dt=DATE)"),
+		&cli.Float64Flag{Name: "max-error-rate", Value: 0.01, Usage: "commit nothing when more than this share of rows is rejected", EnvVars: []string{envName("max-error-rate")}},
+		&cli.Int64Flag{Name: "max-errors", Value: -1, Usage: "commit nothing when more rows than this are rejected (-1: no limit)", EnvVars: []string{envName("max-errors")}},
+	}
+}
+
+// pipeline holds what the input flags resolve to.
+type pipeline struct {
+	opts   export.Options
+	config *configFile
+}
+
+// loadPipeline reads the config file, applies it to the flags and turns the
+// input flags into export options. Every error is a usage error naming the flag.
+func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
+	p := &pipeline{}
+	if path := c.String("config"); path != "" {
+		cf, err := loadConfig(path)
+		if err != nil {
+			return nil, err
+		}
+		if err := applyConfig(c, cf); err != nil {
+			return nil, err
+		}
+		p.config = cf
+		p.opts.Mapping = cf.Mapping
+	}
+	inputs, err := export.ExpandInputs(c.StringSlice("input"))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	p.opts.Inputs = inputs
+	if p.opts.Source.Format, err = source.ParseFormat(c.String("format")); err != nil {
+		return nil, usagef("--format: %v", err)
+	}
+	if p.opts.Source.Delimiter, err = parseDelimiter(c.String("delimiter")); err != nil {
+		return nil, err
+	}
+	if err := p.rules(c, now); err != nil {
+		return nil, err
+	}
+	p.opts.MaxErrorRate = c.Float64("max-error-rate")
+	if p.opts.MaxErrorRate < 0 || p.opts.MaxErrorRate > 1 {
+		return nil, usagef("--max-error-rate %g: give a share between 0 and 1, e.g. 0.01 for 1%%", p.opts.MaxErrorRate)
+	}
+	p.opts.MaxErrors = c.Int64("max-errors")
+	p.opts.ReportDir = c.String("report-dir")
+	if p.opts.ReportDir == "" {
+		p.opts.ReportDir = filepath.Join("hackle-agent-report", "dt="+dateRange(p.opts.Rules))
+	}
+	p.opts.Version = version
+	return p, nil
+}
+
+// rules fills the validation rules from the time and plan flags.
+func (p *pipeline) rules(c *cli.Context, now time.Time) error {
+	r := &p.opts.Rules
+	var err error
+	if r.PartitionTZ, err = loadZone("partition-timezone", c.String("partition-timezone")); err != nil {
+		return err
+	}
+	if r.Time.Location, err = loadZone("source-timezone", c.String("source-timezone")); err != nil {
+		return err
+	}
+	r.Time.Layout = c.String("ts-format")
+	date, from, to := c.String("date"), c.String("from"), c.String("to")
+	switch {
+	case date != "" && (from != "" || to != ""):
+		return usagef("give either --date or --from/--to, not both")
+	case (from == "") != (to == ""):
+		return usagef("--from and --to go together")
+	case from != "":
+		if r.From, err = parseDate("from", from); err != nil {
+			return err
+		}
+		if r.To, err = parseDate("to", to); err != nil {
+			return err
+		}
+		if r.To.Before(r.From) {
+			return usagef("--to %s is before --from %s", to, from)
+		}
+	case date != "":
+		if r.From, err = parseDate("date", date); err != nil {
+			return err
+		}
+		r.To = r.From
+	default:
+		r.From = validate.DateOf(now.In(r.PartitionTZ)).AddDays(-1)
+		r.To = r.From
+	}
+	if path := c.String("tracking-plan"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return usagef("--tracking-plan %s: %v", path, unwrapPathError(err))
+		}
+		if r.Plan, err = validate.LoadPlan(b, path); err != nil {
+			return usagef("--tracking-plan %s: %v", path, err)
+		}
+	}
+	return nil
+}
+
+func parseDate(flag, s string) (validate.Date, error) {
+	d, err := validate.ParseDate(s)
+	if err != nil {
+		return d, usagef("--%s %q: not a date: use YYYY-MM-DD, e.g. 2023-01-01", flag, s)
+	}
+	return d, nil
+}
+
+func loadZone(flag, name string) (*time.Location, error) {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, usagef("--%s %q: unknown time zone: use an IANA name such as UTC or Asia/Seoul", flag, name)
+	}
+	return loc, nil
+}
+
+func parseDelimiter(s string) (rune, error) {
+	switch s {
+	case `\t`, "tab":
+		return '\t', nil
+	}
+	r := []rune(s)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+		return 0, usagef("--delimiter %q: give one character other than a quote or newline", s)
+	}
+	return r[0], nil
+}
+
+// dateRange names the days of a run: "2023-01-01" or "2023-01-01_2023-01-07".
+func dateRange(r validate.Rules) string {
+	if r.From == r.To {
+		return r.From.String()
+	}
+	return r.From.String() + "_" + r.To.String()
+}
+
+// runError turns a pipeline error into the CLI's error kinds.
+func runError(err error) error {
+	var ie *export.InputError
+	var te *export.ThresholdError
+	var ee *export.EmptyError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ie):
+		return usageError{err}
+	case errors.As(err, &te), errors.As(err, &ee):
+		return exitError{code: exitRejected, err: reported{err}}
+	case errors.Is(err, source.ErrUnknownFormat):
+		return usageError{err}
+	}
+	return fmt.Errorf("%w", err)
+}

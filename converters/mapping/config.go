@@ -1,0 +1,92 @@
+// Package mapping turns source records into rows of the import schema:
+// each schema field comes from a source column or a constant, and each map
+// from a JSON-object column, listed columns and flattened "map.key" columns.
+package mapping
+
+import (
+	"fmt"
+	"sort"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the `mapping:` section of a config file. A field left out maps
+// from the column of its own name, so an export whose columns already match
+// the schema needs no mapping at all.
+//
+//	mapping:
+//	  insert_id: event_id
+//	  event_key: event_name
+//	  ts: event_time_kst
+//	  metric_value: revenue
+//	  identifiers:
+//	    keys: {id: device_uuid, device_id: device_uuid, user_id: member_no}
+//	  platform_properties:
+//	    keys: {osname: os, appversion: app_ver, platform: {const: Mobile}}
+//	  event_properties:
+//	    json: properties_json
+//	  user_properties:
+//	    keys: {grade: grade}
+type Config struct {
+	TS          *Source `yaml:"ts"`
+	EventKey    *Source `yaml:"event_key"`
+	InsertID    *Source `yaml:"insert_id"`
+	MetricValue *Source `yaml:"metric_value"`
+
+	Identifiers        *MapSpec `yaml:"identifiers"`
+	UserProperties     *MapSpec `yaml:"user_properties"`
+	EventProperties    *MapSpec `yaml:"event_properties"`
+	PlatformProperties *MapSpec `yaml:"platform_properties"`
+}
+
+// Source is where one value comes from: a column, or a constant. In YAML a
+// plain string is a column name; {const: "x"} is a constant.
+type Source struct {
+	Column string  `yaml:"column"`
+	Const  *string `yaml:"const"`
+}
+
+// UnmarshalYAML accepts "column" or {column: …} or {const: …}.
+func (s *Source) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		s.Column = n.Value
+		return nil
+	}
+	type plain Source
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*s = Source(p)
+	if (s.Column == "") == (s.Const == nil) {
+		return fmt.Errorf("line %d: give either column or const", n.Line)
+	}
+	return nil
+}
+
+func (s *Source) String() string {
+	if s.Const != nil {
+		return fmt.Sprintf("const %q", *s.Const)
+	}
+	return fmt.Sprintf("column %q", s.Column)
+}
+
+// MapSpec fills one map field. Entries come from, in this order: Keys
+// (explicit columns or constants), the JSON object in column JSON, and the
+// flattened columns named Prefix+key. A key given in Keys is not taken again
+// from JSON or Prefix.
+type MapSpec struct {
+	JSON   string             `yaml:"json"`
+	Prefix *string            `yaml:"prefix"`
+	Keys   map[string]*Source `yaml:"keys"`
+}
+
+// sortedKeys returns m's keys in order, for deterministic output.
+func sortedKeys(m map[string]*Source) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,148 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Options say how to read an input; zero values mean "detect".
+type Options struct {
+	Format    Format // "" detects from the name, or from the content for stdin
+	Delimiter rune   // CSV delimiter; 0 means ',' (or '\t' for .tsv)
+}
+
+// Input is one opened input: its records and what was detected.
+type Input struct {
+	Reader
+	Format      Format
+	Compression string // "", "gzip" or "zstd"
+	closer      func()
+}
+
+// Close releases the decompressor. It does not close the underlying stream.
+func (in *Input) Close() {
+	if in.closer != nil {
+		in.closer()
+	}
+}
+
+const bufSize = 256 << 10
+
+// Open reads the input called name from r. gzip and zstd are recognised by
+// their magic bytes whatever the name says. The format comes from
+// opts.Format, else from the name's extension (after .gz/.zst), else, for
+// stdin ("-"), from the first non-blank byte.
+func Open(name string, r io.Reader, opts Options) (*Input, error) {
+	in := &Input{}
+	br := bufio.NewReaderSize(r, bufSize)
+	magic, _ := br.Peek(4)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("gzip: %w", err)
+		}
+		in.Compression, in.closer = "gzip", func() { zr.Close() }
+		br = bufio.NewReaderSize(zr, bufSize)
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
+		in.Compression, in.closer = "zstd", zr.Close
+		br = bufio.NewReaderSize(zr, bufSize)
+	}
+	format, delim, err := detect(name, br, opts)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	in.Format = format
+	switch format {
+	case CSV:
+		c, err := newCSV(br, delim)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		in.Reader = c
+	case NDJSON:
+		in.Reader = newNDJSON(br)
+	case JSON:
+		in.Reader = newArray(br)
+	}
+	return in, nil
+}
+
+// detect picks the format and the CSV delimiter.
+func detect(name string, br *bufio.Reader, opts Options) (Format, rune, error) {
+	format, delim := opts.Format, opts.Delimiter
+	ext := Ext(name)
+	if format == "" {
+		switch ext {
+		case ".csv":
+			format = CSV
+		case ".tsv":
+			format = CSV
+			if delim == 0 {
+				delim = '\t'
+			}
+		case ".ndjson", ".jsonl":
+			format = NDJSON
+		case ".json":
+			// BigQuery and many tools write one object per line into .json
+			// files: look at the first byte to tell an array from NDJSON.
+			format = NDJSON
+			if firstByte(br) == '[' {
+				format = JSON
+			}
+		default:
+			if name != "-" {
+				return "", 0, fmt.Errorf("%w for extension %q: use --format csv, ndjson or json", ErrUnknownFormat, ext)
+			}
+			switch firstByte(br) {
+			case '[':
+				format = JSON
+			case '{':
+				format = NDJSON
+			default:
+				format = CSV
+			}
+		}
+	}
+	if delim == 0 {
+		delim = ','
+	}
+	return format, delim, nil
+}
+
+// Ext is the format extension of a file name, ignoring a compression
+// extension: "a.csv.gz" → ".csv".
+func Ext(name string) string {
+	name = strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/")))
+	for _, c := range []string{".gz", ".gzip", ".zst", ".zstd"} {
+		name = strings.TrimSuffix(name, c)
+	}
+	return path.Ext(name)
+}
+
+// firstByte is the first byte that is not white space or a BOM, without consuming anything.
+func firstByte(br *bufio.Reader) byte {
+	for n := 64; ; n *= 2 {
+		b, err := br.Peek(n)
+		b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+		if len(b) > 0 {
+			return b[0]
+		}
+		if err != nil || n >= bufSize {
+			return 0
+		}
+	}
+}

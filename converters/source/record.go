@@ -1,0 +1,90 @@
+// Package source reads customer exports (CSV, NDJSON, a JSON array), plain
+// or compressed, as a stream of records whose values keep their source text.
+package source
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind is the JSON kind of a value. CSV cells are always String.
+type Kind uint8
+
+// Value kinds.
+const (
+	String Kind = iota
+	Number
+	Bool
+	Null
+	Object
+	Array
+)
+
+// Field is one named value of a record. For an Object or Array the text is
+// the compact JSON; for a Number it is the number exactly as written.
+type Field struct {
+	Name string
+	Text string
+	Kind Kind
+}
+
+// Record is one source record. A Reader reuses it: it is valid until the
+// next call to Next.
+type Record struct {
+	Line   int64   // 1-based line where the record starts (0 when unknown)
+	Row    int64   // 1-based record number in the file
+	Fields []Field // in source order; a name may repeat (the first counts)
+	// Err is set when the record itself is malformed (a bad JSON line, a CSV
+	// row with the wrong number of cells). Fields may then be empty; the
+	// reader goes on with the next record.
+	Err error
+
+	raw    []byte   // JSON text of the record when it came from JSON
+	header []string // CSV header, for RawJSON
+	cells  []string // CSV cells
+}
+
+// Get returns the first field called name.
+func (r *Record) Get(name string) (Field, bool) {
+	for i := range r.Fields {
+		if r.Fields[i].Name == name {
+			return r.Fields[i], true
+		}
+	}
+	return Field{}, false
+}
+
+// Reader yields the records of one input.
+type Reader interface {
+	// Next returns the next record, or io.EOF after the last one. Any other
+	// error is fatal for the input (an I/O or decompression failure, a JSON
+	// array that cannot be resynchronised).
+	Next() (*Record, error)
+	// Columns lists the column names when the format declares them up front
+	// (the CSV header), or nil.
+	Columns() []string
+}
+
+// ErrUnknownFormat is returned (wrapped) when an input's format cannot be told.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Format names an input format.
+type Format string
+
+// Formats.
+const (
+	CSV    Format = "csv"
+	NDJSON Format = "ndjson"
+	JSON   Format = "json"
+)
+
+// ParseFormat checks a --format value; "" means detect.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case "", CSV, NDJSON, JSON:
+		return f, nil
+	case "jsonl":
+		return NDJSON, nil
+	}
+	return "", fmt.Errorf("%w %q: use csv, ndjson or json", ErrUnknownFormat, s)
+}
