@@ -78,7 +78,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		}
 	}
 	pause("success-deleted")
-	for i, f := range p.Manifest.Files {
+	for _, f := range p.Manifest.Files {
 		if old != nil && sameFile(old, f) && existing[f.Name] == f.Size {
 			os.Remove(filepath.Join(p.Dir, f.Name))
 			continue
@@ -88,7 +88,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		}
 		res.Uploaded = append(res.Uploaded, f.Name)
 		log.Debug("uploaded part", "partition", prefix, "file", f.Name, "bytes", f.Size)
-		if i == 0 {
+		if len(res.Uploaded) == 1 {
 			pause("first-part-uploaded")
 		}
 	}

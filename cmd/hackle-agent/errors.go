@@ -50,3 +50,10 @@ func exitCode(err error) int {
 		return exitRuntime
 	}
 }
+
+// isUsage reports whether err is the caller's mistake: such errors are one
+// line, with no end-of-run summary around them.
+func isUsage(err error) bool {
+	var ue usageError
+	return errors.As(err, &ue)
+}

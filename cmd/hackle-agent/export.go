@@ -66,11 +66,9 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return usageError{err}
 	}
 	rep, err := export.Run(ctx, o)
-	if rep != nil && !c.Bool("quiet") {
+	err = runError(err)
+	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
 		printSummary(os.Stderr, rep, o.ReportDir)
 	}
-	if err != nil {
-		return runError(err)
-	}
-	return nil
+	return err
 }

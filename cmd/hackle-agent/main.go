@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -22,6 +23,10 @@ var commands []*cli.Command
 
 func newApp() *cli.App {
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
+	onUsageError := func(c *cli.Context, err error, _ bool) error { return usageError{err} }
+	for _, c := range commands {
+		c.OnUsageError = onUsageError
+	}
 	return &cli.App{
 		Name:                 "hackle-agent",
 		Usage:                "export event data into Hackle's Data Import format, and check it",
@@ -29,9 +34,7 @@ func newApp() *cli.App {
 		Commands:             commands,
 		EnableBashCompletion: true,
 		ExitErrHandler:       func(*cli.Context, error) {}, // main decides exit codes
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
+		OnUsageError:         onUsageError,
 	}
 }
 
@@ -53,13 +56,6 @@ type reported struct{ error }
 func (r reported) Unwrap() error { return r.error }
 
 func isReported(err error) bool {
-	_, ok := err.(reported)
-	if !ok {
-		var ee exitError
-		if e, isExit := err.(exitError); isExit {
-			ee = e
-			_, ok = ee.err.(reported)
-		}
-	}
-	return ok
+	var r reported
+	return errors.As(err, &r)
 }

@@ -42,8 +42,9 @@ func runValidate(ctx context.Context, c *cli.Context) error {
 	o := p.opts
 	o.Command, o.Log, o.AllowEmpty = "validate", log, true
 	rep, err := export.Run(ctx, o)
-	if rep != nil && !c.Bool("quiet") {
+	err = runError(err)
+	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
 		printSummary(os.Stderr, rep, o.ReportDir)
 	}
-	return runError(err)
+	return err
 }
