@@ -21,6 +21,9 @@ var version = "dev"
 // registers its cobra commands: one file per command, none of them known here.
 var commands []*cli.Command
 
+// stopProfile ends a --cpuprofile run.
+var stopProfile = func() {}
+
 func newApp() *cli.App {
 	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
 	onUsageError := func(c *cli.Context, err error, _ bool) error { return usageError{err} }
@@ -33,8 +36,15 @@ func newApp() *cli.App {
 		Version:              version,
 		Commands:             commands,
 		EnableBashCompletion: true,
-		ExitErrHandler:       func(*cli.Context, error) {}, // main decides exit codes
-		OnUsageError:         onUsageError,
+		Flags:                []cli.Flag{profileFlag},
+		Before: func(c *cli.Context) error {
+			stop, err := startProfile(c)
+			stopProfile = stop
+			return err
+		},
+		After:          func(*cli.Context) error { stopProfile(); return nil },
+		ExitErrHandler: func(*cli.Context, error) {}, // main decides exit codes
+		OnUsageError:   onUsageError,
 	}
 }
 
