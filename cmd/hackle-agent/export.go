@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -22,6 +23,7 @@ func exportCommand() *cli.Command {
 		boolFlag("allow-empty", "commit a day that has no valid rows (an empty partition)"),
 		stringFlag("compression", "snappy", "Parquet compression: snappy, zstd, gzip or none"),
 		&cli.Int64Flag{Name: "part-rows", Value: 5_000_000, Usage: "rows per part file at most", EnvVars: []string{envName("part-rows")}},
+		&cli.IntFlag{Name: "threads", Value: runtime.NumCPU(), Usage: "threads for parsing, validating and encoding", EnvVars: []string{envName("threads")}},
 		&cli.Int64Flag{Name: "part-size-mb", Value: 256, Usage: "approximate size of a part file in MiB", EnvVars: []string{envName("part-size-mb")}},
 	)
 	flags = append(flags, logFlags()...)
@@ -53,6 +55,10 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	}
 	o := p.opts
 	o.Command, o.Log, o.DryRun, o.AllowEmpty = "export", log, c.Bool("dry-run"), c.Bool("allow-empty")
+	if o.Threads = c.Int("threads"); o.Threads < 1 {
+		return usagef("--threads %d: give 1 or more", o.Threads)
+	}
+	runtime.GOMAXPROCS(o.Threads)
 	o.Parquet = parquetfile.Options{
 		Compression: c.String("compression"),
 		PartRows:    c.Int64("part-rows"),
