@@ -40,7 +40,7 @@ type Options struct {
 	DryRun       bool    // validate and report; write nothing to Dest
 
 	Parquet parquetfile.Options
-	Threads int // parallelism of parse, validate and encode; <1 means 1
+	Threads int    // parallelism of parse, validate and encode; <1 means 1
 	Command string // "export" or "validate", for the report
 	Version string
 	Log     *slog.Logger
