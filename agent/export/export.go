@@ -45,6 +45,10 @@ type Options struct {
 	Version string
 	Log     *slog.Logger
 
+	// Progress, when set, is called now and then from the reading goroutine
+	// with the input bytes consumed so far (all inputs) and the rows read.
+	Progress func(bytes, rows int64)
+
 	// Open opens an input by name; nil opens local files and "-" for stdin.
 	Open func(ctx context.Context, name string) (io.ReadCloser, error)
 }
@@ -99,12 +103,13 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 
 // run is the state of one Run.
 type run struct {
-	o       Options
-	rep     *validate.Report
-	rw      *report.Writer
-	days    map[validate.Date]*day
-	staging string
-	sources []commit.Source
+	o         Options
+	rep       *validate.Report
+	rw        *report.Writer
+	days      map[validate.Date]*day
+	staging   string
+	sources   []commit.Source
+	bytesDone int64 // input bytes of the inputs already read
 }
 
 // day is one partition being written.
@@ -216,6 +221,9 @@ func (r *run) readInput(ctx context.Context, name string) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
+			if r.o.Progress != nil {
+				r.o.Progress(r.bytesDone+h.n, r.rep.Counts.Read)
+			}
 		}
 		stats.Read++
 		r.rep.Counts.Read++
@@ -228,6 +236,7 @@ func (r *run) readInput(ctx context.Context, name string) error {
 		return fmt.Errorf("input %q: %w", name, err)
 	}
 	stats.Bytes, stats.SHA256 = h.n, hex.EncodeToString(h.h.Sum(nil))
+	r.bytesDone += h.n
 	r.sources = append(r.sources, commit.Source{Path: name, Size: stats.Bytes, SHA256: stats.SHA256})
 	return nil
 }

@@ -71,7 +71,10 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	if o.Dest, err = store.Open(ctx, dest, store.Options{}); err != nil {
 		return usageError{err}
 	}
+	var done func()
+	o.Progress, done = newProgress(c.Bool("quiet"), inputSize(o.Inputs))
 	rep, err := export.Run(ctx, o)
+	done()
 	err = runError(err)
 	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
 		printSummary(os.Stderr, rep, o.ReportDir)

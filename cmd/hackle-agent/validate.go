@@ -41,7 +41,10 @@ func runValidate(ctx context.Context, c *cli.Context) error {
 	}
 	o := p.opts
 	o.Command, o.Log, o.AllowEmpty = "validate", log, true
+	var done func()
+	o.Progress, done = newProgress(c.Bool("quiet"), inputSize(o.Inputs))
 	rep, err := export.Run(ctx, o)
+	done()
 	err = runError(err)
 	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
 		printSummary(os.Stderr, rep, o.ReportDir)
