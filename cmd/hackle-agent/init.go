@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hackle/hackle-agent/converters/mapping"
+	"github.com/hackle/hackle-agent/converters/source"
+)
+
+func init() { commands = append(commands, initCommand()) }
+
+func initCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "init",
+		Usage:     "propose a mapping config from a sample export",
+		UsageText: "hackle-agent init --sample FILE [--format csv|ndjson|json] > export.yaml",
+		Description: `Reads the header (CSV) or the first records (JSON) of a sample, guesses which
+column feeds each field of Hackle's schema, and prints a config file with a
+mapping section to finish by hand: missing required fields are marked TODO
+and unmatched columns are listed.`,
+		Flags: []cli.Flag{
+			stringFlag("sample", "", "a sample export (CSV, NDJSON or JSON; gzip/zstd ok)"),
+			stringFlag("format", "", "csv, ndjson or json (default: from the extension)"),
+			stringFlag("delimiter", ",", "CSV delimiter"),
+		},
+		Action: runInit,
+	}
+}
+
+// sampleRecords is how many JSON records init looks at for field names.
+const sampleRecords = 200
+
+func runInit(c *cli.Context) error {
+	path := c.String("sample")
+	if path == "" {
+		return usagef("give --sample FILE")
+	}
+	format, err := source.ParseFormat(c.String("format"))
+	if err != nil {
+		return usagef("--format: %v", err)
+	}
+	delim, err := parseDelimiter(c.String("delimiter"))
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return usagef("--sample %s: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	in, err := source.Open(path, f, source.Options{Format: format, Delimiter: delim})
+	if err != nil {
+		return usagef("--sample %s: %v", path, err)
+	}
+	defer in.Close()
+	columns, jsonCols, err := sampleColumns(in)
+	if err != nil {
+		return fmt.Errorf("--sample %s: %w", path, err)
+	}
+	fmt.Fprint(c.App.Writer, mapping.Propose(columns, jsonCols).YAML(path))
+	return nil
+}
+
+// sampleColumns lists the sample's column names in first-seen order and
+// which of them hold JSON objects.
+func sampleColumns(in *source.Input) ([]string, map[string]bool, error) {
+	columns := in.Columns()
+	seen := map[string]bool{}
+	for _, c := range columns {
+		seen[c] = true
+	}
+	jsonCols := map[string]bool{}
+	for i := 0; i < sampleRecords; i++ {
+		rec, err := in.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, fld := range rec.Fields {
+			if !seen[fld.Name] {
+				seen[fld.Name] = true
+				columns = append(columns, fld.Name)
+			}
+			text := strings.TrimSpace(fld.Text)
+			if fld.Kind == source.Object || (fld.Kind == source.String && strings.HasPrefix(text, "{")) {
+				if _, err := source.ParseObject(text); err == nil {
+					jsonCols[fld.Name] = true
+				}
+			}
+		}
+	}
+	return columns, jsonCols, nil
+}
