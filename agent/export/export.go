@@ -26,7 +26,7 @@ import (
 
 // Options configure one export (or, with Dest nil, one validation) run.
 type Options struct {
-	Inputs  []string       // expanded input names (see ExpandInputs)
+	Inputs  []Input        // see ExpandInputs
 	Source  source.Options // format and delimiter; zero values detect
 	Mapping *mapping.Config
 	Rules   validate.Rules // partition days, time format, tracking plan
@@ -48,9 +48,6 @@ type Options struct {
 	// Progress, when set, is called now and then from the reading goroutine
 	// with the input bytes consumed so far (all inputs) and the rows read.
 	Progress func(bytes, rows int64)
-
-	// Open opens an input by name; nil opens local files and "-" for stdin.
-	Open func(ctx context.Context, name string) (io.ReadCloser, error)
 }
 
 // ThresholdError reports that too many rows were rejected: nothing was committed.
@@ -68,9 +65,6 @@ func (e *EmptyError) Error() string { return e.Reason }
 func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if o.Open == nil {
-		o.Open = openLocal
 	}
 	rep := &validate.Report{
 		Command:      o.Command,
@@ -128,8 +122,8 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	defer os.RemoveAll(r.staging)
-	for _, name := range r.o.Inputs {
-		if err := r.readInput(ctx, name); err != nil {
+	for _, in := range r.o.Inputs {
+		if err := r.readInput(ctx, in); err != nil {
 			return err
 		}
 	}
@@ -187,8 +181,9 @@ func (r *run) prepareStaging() error {
 }
 
 // readInput streams one input through mapping and validation.
-func (r *run) readInput(ctx context.Context, name string) error {
-	rc, err := r.o.Open(ctx, name)
+func (r *run) readInput(ctx context.Context, input Input) error {
+	name := input.Name
+	rc, err := input.Open(ctx)
 	if err != nil {
 		return err
 	}

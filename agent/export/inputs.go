@@ -7,13 +7,32 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/hackle/hackle-agent/agent/store"
 )
 
 // Stdin is the input name that reads standard input.
 const Stdin = "-"
+
+// Input is one input to read: a local file, stdin, or an object in a store.
+type Input struct {
+	Name string // as reported: a path, "-", or a URL such as s3://bucket/key
+	Size int64  // -1 when unknown (stdin)
+	open func(ctx context.Context) (io.ReadCloser, error)
+}
+
+// Open starts reading the input. Objects are streamed, not downloaded first.
+func (in Input) Open(ctx context.Context) (io.ReadCloser, error) {
+	rc, err := in.open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("input %q: %w", in.Name, err)
+	}
+	return rc, nil
+}
 
 // InputError is a bad --input: a name that matches nothing or cannot be
 // used. The CLI turns it into a usage error.
@@ -22,78 +41,104 @@ type InputError struct{ Err error }
 func (e *InputError) Error() string { return e.Err.Error() }
 func (e *InputError) Unwrap() error { return e.Err }
 
-// ExpandInputs turns --input values into a list of input names: "-" stays
-// as is; a glob expands to its matches in lexical order; a folder expands to
-// the files in it (not hidden, not recursive). A name that matches nothing is
-// an InputError. Each input appears once, in the order first named.
-func ExpandInputs(patterns []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	add := func(name string) {
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
-		}
-	}
+// OpenStore opens the store a URL names (its bucket and prefix).
+type OpenStore func(ctx context.Context, url string) (store.Store, error)
+
+// ExpandInputs turns --input values into inputs, each once, in the order
+// first named:
+//   - "-" is stdin;
+//   - a local glob expands to its matches in lexical order, a folder to the
+//     files in it (not hidden, not recursive);
+//   - a URL (s3://bucket/key, gs://…, file://…) names one object, every
+//     object under a prefix ending in '/', or the objects matching a glob in
+//     its last part (s3://bucket/exports/2023-01-01/*.ndjson.gz).
+//
+// A name that matches nothing is an InputError.
+func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) ([]Input, error) {
 	if len(patterns) == 0 {
-		return nil, &InputError{errors.New("no input: give --input FILE (a path, a glob, or - for stdin)")}
+		return nil, &InputError{errors.New("no input: give --input FILE (a path, a glob, a folder, an s3:// or gs:// URL, or - for stdin)")}
 	}
+	var out []Input
+	seen := map[string]bool{}
 	for _, p := range patterns {
+		var ins []Input
+		var err error
 		switch {
 		case p == Stdin:
-			add(p)
+			ins = []Input{{Name: Stdin, Size: -1, open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(os.Stdin), nil }}}
 		case strings.Contains(p, "://"):
-			return nil, &InputError{fmt.Errorf("input %q: only local files and - are supported here", p)}
-		case strings.ContainsAny(p, "*?["):
-			matches, err := filepath.Glob(p)
-			if err != nil {
-				return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
-			}
-			files := regularFiles(matches)
-			if len(files) == 0 {
-				return nil, &InputError{fmt.Errorf("input %q: no file matches", p)}
-			}
-			for _, m := range files {
-				add(m)
-			}
+			ins, err = expandURL(ctx, p, openStore)
 		default:
-			fi, err := os.Stat(p)
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, &InputError{fmt.Errorf("input %q: no such file", p)}
-			}
-			if err != nil {
-				return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
-			}
-			if !fi.IsDir() {
-				add(p)
-				continue
-			}
-			entries, err := os.ReadDir(p)
-			if err != nil {
-				return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
-			}
-			var files []string
-			for _, e := range entries {
-				if !e.IsDir() && !strings.HasPrefix(e.Name(), ".") && !strings.HasPrefix(e.Name(), "_") {
-					files = append(files, filepath.Join(p, e.Name()))
-				}
-			}
-			if len(files) == 0 {
-				return nil, &InputError{fmt.Errorf("input %q: the folder holds no files", p)}
-			}
-			for _, f := range files {
-				add(f)
+			ins, err = expandLocal(p)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, in := range ins {
+			if !seen[in.Name] {
+				seen[in.Name] = true
+				out = append(out, in)
 			}
 		}
 	}
 	return out, nil
 }
 
-// regularFiles keeps the names that are not folders, sorted.
+func expandLocal(p string) ([]Input, error) {
+	var files []string
+	if strings.ContainsAny(p, "*?[") {
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
+		}
+		files = regularFiles(matches)
+		if len(files) == 0 {
+			return nil, &InputError{fmt.Errorf("input %q: no file matches", p)}
+		}
+	} else {
+		fi, err := os.Stat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, &InputError{fmt.Errorf("input %q: no such file", p)}
+		case err != nil:
+			return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
+		case !fi.IsDir():
+			files = []string{p}
+		default:
+			entries, err := os.ReadDir(p)
+			if err != nil {
+				return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
+			}
+			for _, e := range entries {
+				if !e.IsDir() && !hidden(e.Name()) {
+					files = append(files, filepath.Join(p, e.Name()))
+				}
+			}
+			if len(files) == 0 {
+				return nil, &InputError{fmt.Errorf("input %q: the folder holds no files", p)}
+			}
+		}
+	}
+	ins := make([]Input, len(files))
+	for i, f := range files {
+		f := f
+		size := int64(-1)
+		if fi, err := os.Stat(f); err == nil {
+			size = fi.Size()
+		}
+		ins[i] = Input{Name: f, Size: size, open: func(context.Context) (io.ReadCloser, error) { return os.Open(f) }}
+	}
+	return ins, nil
+}
+
+// hidden names files that are not data: dot files and _SUCCESS-like markers.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
+
+// regularFiles keeps the names that are neither folders nor hidden, sorted.
 func regularFiles(names []string) []string {
 	var out []string
 	for _, n := range names {
-		if fi, err := os.Stat(n); err == nil && !fi.IsDir() {
+		if fi, err := os.Stat(n); err == nil && !fi.IsDir() && !hidden(filepath.Base(n)) {
 			out = append(out, n)
 		}
 	}
@@ -101,14 +146,63 @@ func regularFiles(names []string) []string {
 	return out
 }
 
-// openLocal opens a local input or standard input.
-func openLocal(_ context.Context, name string) (io.ReadCloser, error) {
-	if name == Stdin {
-		return io.NopCloser(os.Stdin), nil
+// expandURL lists the objects a URL names. The store is opened on the
+// URL's folder (everything up to the last '/'), so that the last part can
+// be an object name, a glob, or empty for "everything below".
+func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, error) {
+	if openStore == nil {
+		return nil, &InputError{fmt.Errorf("input %q: URLs are not supported here", raw)}
 	}
-	f, err := os.Open(name)
+	u, err := store.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("input %q: %w", name, err)
+		return nil, &InputError{fmt.Errorf("input %q: %w", raw, err)}
 	}
-	return f, nil
+	dir, last := path.Split(u.Path)
+	folder := *u
+	folder.Path = dir
+	st, err := openStore(ctx, folder.String())
+	if err != nil {
+		return nil, fmt.Errorf("input %q: %w", raw, err)
+	}
+	base := strings.TrimSuffix(folder.String(), "/") + "/"
+	var ins []Input
+	add := func(o store.ObjectInfo) {
+		key := o.Key
+		ins = append(ins, Input{Name: base + key, Size: o.Size, open: func(ctx context.Context) (io.ReadCloser, error) { return st.Get(ctx, key) }})
+	}
+	switch {
+	case last == "": // a prefix: every object below it
+		err = st.List(ctx, "", func(o store.ObjectInfo) error {
+			if !hidden(path.Base(o.Key)) {
+				add(o)
+			}
+			return nil
+		})
+	case strings.ContainsAny(last, "*?["):
+		if _, perr := path.Match(last, ""); perr != nil {
+			return nil, &InputError{fmt.Errorf("input %q: %w", raw, perr)}
+		}
+		err = st.List(ctx, "", func(o store.ObjectInfo) error {
+			if ok, _ := path.Match(last, o.Key); ok && !strings.Contains(o.Key, "/") {
+				add(o)
+			}
+			return nil
+		})
+	default:
+		var o store.ObjectInfo
+		o, err = st.Stat(ctx, last)
+		if errors.Is(err, store.ErrNotExist) {
+			return nil, &InputError{fmt.Errorf("input %q: no such object", raw)}
+		}
+		if err == nil {
+			add(o)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("input %q: %w", raw, err)
+	}
+	if len(ins) == 0 {
+		return nil, &InputError{fmt.Errorf("input %q: no object matches", raw)}
+	}
+	return ins, nil
 }

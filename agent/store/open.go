@@ -2,12 +2,16 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
 	"strings"
 	"sync"
 )
+
+// ErrUnsupported is returned (wrapped) by Open for a URL scheme no backend serves.
+var ErrUnsupported = errors.New("unsupported location")
 
 // Options carry what a backend needs to connect. Each backend reads the
 // fields that concern it and ignores the rest. None of them is ever printed.
@@ -57,7 +61,7 @@ func Open(ctx context.Context, raw string, opts Options) (Store, error) {
 	open, ok := openers[u.Scheme]
 	mu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("unsupported destination %q: scheme %q is not one of %s", raw, u.Scheme, strings.Join(Schemes(), ", "))
+		return nil, fmt.Errorf("%w %q: scheme %q is not one of %s", ErrUnsupported, raw, u.Scheme, strings.Join(Schemes(), ", "))
 	}
 	return open(ctx, u, opts)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"time"
@@ -10,7 +11,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/export"
 	"github.com/hackle/hackle-agent/agent/store"
-	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder destination
+	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder destination, the embedded default
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 )
 
@@ -68,8 +69,8 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	if dest == "" {
 		return usagef("no destination: give --dest (a folder, s3://bucket/prefix or gs://bucket/prefix)")
 	}
-	if o.Dest, err = store.Open(ctx, dest, store.Options{}); err != nil {
-		return usageError{err}
+	if o.Dest, err = store.Open(ctx, dest, storeOptions(c)); err != nil {
+		return runError(fmt.Errorf("--dest %s: %w", dest, err))
 	}
 	var done func()
 	o.Progress, done = newProgress(c.Bool("quiet"), inputSize(o.Inputs))

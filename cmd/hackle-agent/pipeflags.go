@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/export"
+	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/source"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -25,9 +27,9 @@ func boolFlag(name, usage string) *cli.BoolFlag {
 
 // inputFlags are the flags of commands that read exports: export and validate.
 func inputFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		stringFlag("config", "", "YAML config: any flag by name, plus a mapping section", "c"),
-		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob or folder (repeatable); - reads stdin; .gz/.zst decompressed", EnvVars: []string{envName("input")}},
+		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed", EnvVars: []string{envName("input")}},
 		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
 		stringFlag("delimiter", ",", "CSV delimiter (one character; \\t for tab)"),
 		stringFlag("date", "", "partition day YYYY-MM-DD (default: yesterday in --partition-timezone)"),
@@ -41,6 +43,7 @@ func inputFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "max-error-rate", Value: 0.01, Usage: "commit nothing when more than this share of rows is rejected", EnvVars: []string{envName("max-error-rate")}},
 		&cli.Int64Flag{Name: "max-errors", Value: -1, Usage: "commit nothing when more rows than this are rejected (-1: no limit)", EnvVars: []string{envName("max-errors")}},
 	}
+	return append(flags, storeFlags()...)
 }
 
 // pipeline holds what the input flags resolve to.
@@ -64,9 +67,12 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 		p.config = cf
 		p.opts.Mapping = cf.Mapping
 	}
-	inputs, err := export.ExpandInputs(c.StringSlice("input"))
+	openStore := func(ctx context.Context, url string) (store.Store, error) {
+		return store.Open(ctx, url, storeOptions(c))
+	}
+	inputs, err := export.ExpandInputs(c.Context, c.StringSlice("input"), openStore)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, runError(err)
 	}
 	p.opts.Inputs = inputs
 	if p.opts.Source.Format, err = source.ParseFormat(c.String("format")); err != nil {
@@ -187,7 +193,7 @@ func runError(err error) error {
 		return usageError{err}
 	case errors.As(err, &te), errors.As(err, &ee):
 		return exitError{code: exitRejected, err: reported{err}}
-	case errors.Is(err, source.ErrUnknownFormat):
+	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, store.ErrUnsupported):
 		return usageError{err}
 	}
 	return fmt.Errorf("%w", err)

@@ -4,6 +4,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/export"
+
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -25,15 +27,14 @@ func newProgress(quiet bool, total int64) (update func(bytes, rows int64), done 
 	return func(bytes, rows int64) { bar.Set64(bytes) }, func() { bar.Finish() }
 }
 
-// inputSize sums the sizes of local inputs; -1 when one is stdin.
-func inputSize(inputs []string) int64 {
+// inputSize sums the sizes of the inputs; -1 when one is unknown (stdin).
+func inputSize(inputs []export.Input) int64 {
 	var total int64
 	for _, in := range inputs {
-		fi, err := os.Stat(in)
-		if in == "-" || err != nil {
+		if in.Size < 0 {
 			return -1
 		}
-		total += fi.Size()
+		total += in.Size
 	}
 	return total
 }
