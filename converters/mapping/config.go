@@ -49,8 +49,18 @@ type Source struct {
 // UnmarshalYAML accepts "column" or {column: …} or {const: …}.
 func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
+		if n.Value == "" {
+			return fmt.Errorf("line %d: empty column name", n.Line)
+		}
 		s.Column = n.Value
 		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Value != "column" && k.Value != "const" {
+				return fmt.Errorf("line %d: unknown key %q: give either column or const", k.Line, k.Value)
+			}
+		}
 	}
 	type plain Source
 	var p plain

@@ -10,7 +10,7 @@ import (
 )
 
 // csvReader reads RFC 4180 CSV with a header row: quoted cells may hold the
-// delimiter, quotes and newlines; CRLF line ends and a UTF-8 BOM are accepted.
+// delimiter, quotes and newlines; CRLF line ends are accepted (Open strips a UTF-8 BOM).
 type csvReader struct {
 	r      *csv.Reader
 	header []string
@@ -18,9 +18,6 @@ type csvReader struct {
 }
 
 func newCSV(r *bufio.Reader, delimiter rune) (*csvReader, error) {
-	if b, err := r.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		r.Discard(3)
-	}
 	cr := csv.NewReader(r)
 	cr.Comma = delimiter
 	cr.FieldsPerRecord = -1 // checked per row, so one short row is one reject
@@ -43,39 +40,35 @@ func newCSV(r *bufio.Reader, delimiter rune) (*csvReader, error) {
 func (c *csvReader) Columns() []string { return c.header }
 
 func (c *csvReader) Next() (*Record, error) {
-	for {
-		cells, err := c.r.Read()
-		if err == io.EOF {
-			return nil, io.EOF
+	// encoding/csv skips blank lines itself; any other line is a record, so
+	// that read = written + rejected.
+	cells, err := c.r.Read()
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	rec := &c.rec
+	rec.Row++
+	rec.Err = nil
+	rec.Fields = rec.Fields[:0]
+	var pe *csv.ParseError
+	if err != nil {
+		if !errors.As(err, &pe) {
+			return nil, err
 		}
-		rec := &c.rec
-		rec.Row++
-		rec.Err = nil
-		rec.Fields = rec.Fields[:0]
-		var pe *csv.ParseError
-		if err != nil {
-			if !errors.As(err, &pe) {
-				return nil, err
-			}
-			rec.Line = int64(pe.StartLine)
-			rec.cells = append(rec.cells[:0], cells...)
-			rec.Err = fmt.Errorf("malformed CSV: %v", pe.Err)
-			return rec, nil
-		}
-		line, _ := c.r.FieldPos(0)
-		rec.Line = int64(line)
+		rec.Line = int64(pe.StartLine)
 		rec.cells = append(rec.cells[:0], cells...)
-		if len(cells) == 1 && cells[0] == "" && len(c.header) > 1 {
-			rec.Row-- // a blank line is no record
-			continue
-		}
-		if len(cells) != len(c.header) {
-			rec.Err = fmt.Errorf("row has %d cells, the header has %d", len(cells), len(c.header))
-			return rec, nil
-		}
-		for i, v := range rec.cells {
-			rec.Fields = append(rec.Fields, Field{Name: c.header[i], Text: v, Kind: String})
-		}
+		rec.Err = fmt.Errorf("malformed CSV: %v", pe.Err)
 		return rec, nil
 	}
+	line, _ := c.r.FieldPos(0)
+	rec.Line = int64(line)
+	rec.cells = append(rec.cells[:0], cells...)
+	if len(cells) != len(c.header) {
+		rec.Err = fmt.Errorf("row has %d cells, the header has %d", len(cells), len(c.header))
+		return rec, nil
+	}
+	for i, v := range rec.cells {
+		rec.Fields = append(rec.Fields, Field{Name: c.header[i], Text: v, Kind: String})
+	}
+	return rec, nil
 }

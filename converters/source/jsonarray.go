@@ -11,6 +11,7 @@ import (
 type arrayReader struct {
 	dec     *json.Decoder
 	started bool
+	done    bool // the closing ']' was read
 	rec     Record
 	elem    json.RawMessage
 }
@@ -37,19 +38,44 @@ func (a *arrayReader) Next() (*Record, error) {
 			return nil, fmt.Errorf("expected a JSON array ('['), found %v: use --format ndjson for one object per line", tok)
 		}
 	}
+	if a.done {
+		return nil, io.EOF
+	}
 	if !a.dec.More() {
 		if _, err := a.dec.Token(); err != nil { // the closing ']'
-			return nil, fmt.Errorf("invalid JSON array after element %d: %w", a.rec.Row, err)
+			return nil, fmt.Errorf("invalid JSON array after element %d: %w", a.rec.Row, unexpectedEOF(err))
 		}
+		// Anything but white space after the array would be silently lost.
+		if tok, err := a.dec.Token(); err != io.EOF {
+			return nil, fmt.Errorf("unexpected data after the JSON array (byte %d): %v", a.dec.InputOffset(), orToken(err, tok))
+		}
+		a.done = true
 		return nil, io.EOF
 	}
 	a.elem = a.elem[:0]
 	if err := a.dec.Decode(&a.elem); err != nil {
-		return nil, fmt.Errorf("invalid JSON in array element %d (byte %d): %w", a.rec.Row+1, a.dec.InputOffset(), err)
+		return nil, fmt.Errorf("invalid JSON in array element %d (byte %d): %w", a.rec.Row+1, a.dec.InputOffset(), unexpectedEOF(err))
 	}
 	rec := &a.rec
 	rec.Row++
 	rec.raw = a.elem
 	rec.Fields, rec.Err = parseObject(a.elem, rec.Fields[:0])
 	return rec, nil
+}
+
+// orToken describes what was found: the error if any, else the token.
+func orToken(err error, tok json.Token) any {
+	if err != nil {
+		return err
+	}
+	return tok
+}
+
+// unexpectedEOF turns io.EOF inside the array into io.ErrUnexpectedEOF, so
+// that a truncated file never looks like a clean end, even to errors.Is.
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }

@@ -4,13 +4,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
 )
+
+// maxDepth is the deepest nesting accepted, as in encoding/json: deeper
+// input is rejected instead of recursing without bound.
+const maxDepth = 10000
 
 // parseObject appends the top-level members of the JSON object in b to
 // fields. It does not go through reflection: strings without escapes are
 // sliced straight out, numbers keep their exact text, and nested values are
-// kept as compact JSON text.
+// kept as compact JSON text. On error no field is appended.
 func parseObject(b []byte, fields []Field) ([]Field, error) {
+	n := len(fields)
+	fields, err := parseMembers(b, fields)
+	if err != nil {
+		return fields[:n], err
+	}
+	return fields, nil
+}
+
+func parseMembers(b []byte, fields []Field) ([]Field, error) {
 	s := scanner{b: b}
 	s.space()
 	if !s.eat('{') {
@@ -34,7 +49,7 @@ func parseObject(b []byte, fields []Field) ([]Field, error) {
 			return fields, s.errorf("expected ':' after %q", name)
 		}
 		s.space()
-		f, err := s.value()
+		f, err := s.value(1)
 		if err != nil {
 			return fields, err
 		}
@@ -51,9 +66,14 @@ func parseObject(b []byte, fields []Field) ([]Field, error) {
 	}
 }
 
-// ParseObject parses a JSON object (a map column's cell) into fields.
+// ParseObject parses a JSON object (a map column's cell) into fields; on
+// error it returns no field.
 func ParseObject(text string) ([]Field, error) {
-	return parseObject([]byte(text), nil)
+	fields, err := parseObject([]byte(text), nil)
+	if err != nil {
+		return nil, err
+	}
+	return fields, nil
 }
 
 type scanner struct {
@@ -99,38 +119,117 @@ func (s *scanner) end() error {
 	return nil
 }
 
-// str reads a string at s.i (which is '"') and returns its value.
+// str reads a string at s.i (which is '"') and returns its value. Escapes
+// are decoded; invalid UTF-8 is kept as is, escaped or not, so that the
+// validator sees (and rejects) it.
 func (s *scanner) str() (string, error) {
-	start := s.i
+	start := s.i + 1
+	escaped, err := s.skipStr()
+	if err != nil {
+		return "", err
+	}
+	if !escaped {
+		return string(s.b[start : s.i-1]), nil
+	}
+	return unescape(s.b[start : s.i-1]), nil
+}
+
+// skipStr moves past the string at s.i, checking its syntax, and says
+// whether it holds escapes.
+func (s *scanner) skipStr() (escaped bool, err error) {
 	s.i++
-	escaped := false
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		switch {
 		case c == '"':
 			s.i++
-			if !escaped {
-				return string(s.b[start+1 : s.i-1]), nil
-			}
-			var v string
-			if err := json.Unmarshal(s.b[start:s.i], &v); err != nil {
-				return "", s.errorf("bad string escape")
-			}
-			return v, nil
+			return escaped, nil
 		case c == '\\':
 			escaped = true
-			s.i += 2
+			if err := s.escape(); err != nil {
+				return escaped, err
+			}
 		case c < 0x20:
-			return "", s.errorf("control character in string")
+			return escaped, s.errorf("control character in string")
 		default:
 			s.i++
 		}
 	}
-	return "", s.errorf("unterminated string")
+	return escaped, s.errorf("unterminated string")
 }
 
-// value reads any JSON value.
-func (s *scanner) value() (Field, error) {
+// escape moves past the escape sequence at s.i (which is '\\').
+func (s *scanner) escape() error {
+	s.i++
+	switch s.peek() {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		s.i++
+		return nil
+	case 'u':
+		if s.i+5 <= len(s.b) && hex4(s.b[s.i+1:s.i+5]) >= 0 {
+			s.i += 5
+			return nil
+		}
+	}
+	return s.errorf("bad string escape")
+}
+
+// hex4 is the value of 4 hex digits, or -1.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// unescape decodes the content of a string already checked by skipStr. A
+// surrogate that is not part of a pair becomes U+FFFD, as in encoding/json.
+func unescape(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		if b[i] != '\\' {
+			out = append(out, b[i])
+			i++
+			continue
+		}
+		e := b[i+1]
+		if e != 'u' {
+			out = append(out, unescaped[e])
+			i += 2
+			continue
+		}
+		r := hex4(b[i+2:])
+		i += 6
+		if utf16.IsSurrogate(r) {
+			r2 := rune(-1)
+			if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
+				r2 = hex4(b[i+2:])
+			}
+			if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+				i += 6
+			}
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
+}
+
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// value reads any JSON value inside a container at the given depth (1 for
+// the members of the top-level object).
+func (s *scanner) value(depth int) (Field, error) {
 	start := s.i
 	switch c := s.peek(); {
 	case c == '"':
@@ -148,7 +247,7 @@ func (s *scanner) value() (Field, error) {
 	case c == 'n':
 		return Field{Kind: Null}, s.literal("null")
 	case c == '{' || c == '[':
-		if err := s.skipNested(); err != nil {
+		if err := s.skipNested(depth + 1); err != nil {
 			return Field{}, err
 		}
 		kind := Object
@@ -156,11 +255,24 @@ func (s *scanner) value() (Field, error) {
 			kind = Array
 		}
 		return Field{Text: compact(s.b[start:s.i]), Kind: kind}, nil
-	case c == 0:
+	case s.i == len(s.b):
 		return Field{}, s.errorf("unexpected end of input")
 	default:
 		return Field{}, s.errorf("unexpected character %q", c)
 	}
+}
+
+// skipValue moves past any JSON value inside a container at depth.
+func (s *scanner) skipValue(depth int) error {
+	switch s.peek() {
+	case '{', '[':
+		return s.skipNested(depth + 1)
+	case '"':
+		_, err := s.skipStr()
+		return err
+	}
+	_, err := s.value(depth)
+	return err
 }
 
 func (s *scanner) literal(word string) error {
@@ -202,8 +314,12 @@ func (s *scanner) digits() bool {
 	return s.i > start
 }
 
-// skipNested moves past an object or array, checking its syntax.
-func (s *scanner) skipNested() error {
+// skipNested moves past the object or array at s.i, which is at depth,
+// checking its syntax.
+func (s *scanner) skipNested(depth int) error {
+	if depth > maxDepth {
+		return s.errorf("nested too deeply")
+	}
 	open := s.b[s.i]
 	closeCh := byte('}')
 	if open == '[' {
@@ -220,7 +336,7 @@ func (s *scanner) skipNested() error {
 			if s.peek() != '"' {
 				return s.errorf("expected a member name")
 			}
-			if _, err := s.str(); err != nil {
+			if _, err := s.skipStr(); err != nil {
 				return err
 			}
 			s.space()
@@ -229,11 +345,7 @@ func (s *scanner) skipNested() error {
 			}
 			s.space()
 		}
-		if c := s.peek(); c == '{' || c == '[' {
-			if err := s.skipNested(); err != nil {
-				return err
-			}
-		} else if _, err := s.value(); err != nil {
+		if err := s.skipValue(depth); err != nil {
 			return err
 		}
 		s.space()

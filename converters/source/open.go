@@ -35,6 +35,8 @@ func (in *Input) Close() {
 
 const bufSize = 256 << 10
 
+var bom = []byte("\xef\xbb\xbf")
+
 // Open reads the input called name from r. gzip and zstd are recognised by
 // their magic bytes whatever the name says. The format comes from
 // opts.Format, else from the name's extension (after .gz/.zst), else, for
@@ -58,6 +60,10 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		}
 		in.Compression, in.closer = "zstd", zr.Close
 		br = bufio.NewReaderSize(zr, bufSize)
+	}
+	// A UTF-8 BOM is not part of the data, whatever the format.
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		br.Discard(len(bom))
 	}
 	format, delim, err := detect(name, br, opts)
 	if err != nil {
@@ -91,9 +97,6 @@ func detect(name string, br *bufio.Reader, opts Options) (Format, rune, error) {
 			format = CSV
 		case ".tsv":
 			format = CSV
-			if delim == 0 {
-				delim = '\t'
-			}
 		case ".ndjson", ".jsonl":
 			format = NDJSON
 		case ".json":
@@ -117,7 +120,11 @@ func detect(name string, br *bufio.Reader, opts Options) (Format, rune, error) {
 			}
 		}
 	}
-	if delim == 0 {
+	switch {
+	case delim != 0:
+	case ext == ".tsv":
+		delim = '\t' // also with an explicit --format csv
+	default:
 		delim = ','
 	}
 	return format, delim, nil
@@ -133,11 +140,11 @@ func Ext(name string) string {
 	return path.Ext(name)
 }
 
-// firstByte is the first byte that is not white space or a BOM, without consuming anything.
+// firstByte is the first byte that is not white space, without consuming anything.
 func firstByte(br *bufio.Reader) byte {
 	for n := 64; ; n *= 2 {
 		b, err := br.Peek(n)
-		b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+		b = bytes.TrimLeft(b, " \t\r\n")
 		if len(b) > 0 {
 			return b[0]
 		}

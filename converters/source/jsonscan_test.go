@@ -1,0 +1,213 @@
+package source
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func fieldsString(fs []Field) string {
+	return strings.TrimPrefix(strings.TrimPrefix(got{Fields: fs}.String(), "L0 R0"), " ")
+}
+
+func TestParseObject(t *testing.T) {
+	deep := func(n int) string { return `{"a":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}` }
+	tests := []struct{ in, want string }{
+		{`{}`, ``},
+		{" \t\r\n{ } \r\n", ``},
+		// numbers keep their text
+		{`{"n":0.1}`, `n="0.1"/num`},
+		{`{"n":1e21}`, `n="1e21"/num`},
+		{`{"n":12345678901234567890}`, `n="12345678901234567890"/num`},
+		{`{"n":-0}`, `n="-0"/num`},
+		{`{"n":1E+2}`, `n="1E+2"/num`},
+		{`{"n":-1.50e-07}`, `n="-1.50e-07"/num`},
+		{`{"n":0,"m":10}`, `n="0"/num m="10"/num`},
+		// literals
+		{`{"t":true,"f":false,"z":null}`, `t="true"/bool f="false"/bool z=""/null`},
+		// strings
+		{`{"s":""}`, `s=""`},
+		{`{"s":"caf\u00e9"}`, `s="café"`},
+		{`{"s":"caf\u00E9"}`, `s="café"`},
+		{`{"s":"\ud83d\ude00!"}`, `s="😀!"`},
+		{`{"s":"\ud83d"}`, `s="�"`},
+		{`{"s":"\ude00x"}`, `s="�x"`},
+		{`{"s":"\ud83d\u0041"}`, `s="�A"`},
+		{`{"s":"\ud83d\ud83d\ude00"}`, `s="�😀"`},
+		{`{"s":"\"\\\/\b\f\n\r\t"}`, `s="\"\\/\b\f\n\r\t"`},
+		{`{"s":"\u0000"}`, `s="\x00"`},
+		{`{"s":"서울"}`, `s="서울"`},
+		{"{\"s\":\"\x7f\"}", `s="\x7f"`},
+		// invalid UTF-8 is kept, with or without escapes, for the validator to reject
+		{"{\"s\":\"\xff\"}", `s="\xff"`},
+		{"{\"s\":\"\xff\\u0041\"}", `s="\xffA"`},
+		// names
+		{`{"k\u0041":1}`, `kA="1"/num`},
+		{`{"":1}`, `="1"/num`},
+		// nested values compacted, strings inside untouched
+		{`{"o": { "a" : [ 1 , 2 ] , "b" : "x  y" } }`, `o="{\"a\":[1,2],\"b\":\"x  y\"}"/obj`},
+		{"{\"o\":{\n\t\"a\":\r\n\"\\u00e9\"}}", `o="{\"a\":\"\\u00e9\"}"/obj`},
+		{`{"a":[],"b":{},"c":[{}, [ ], [[1]]]}`, `a="[]"/arr b="{}"/obj c="[{},[],[[1]]]"/arr`},
+		{`{"a":[1e21,-0.0,"x",true,null]}`, `a="[1e21,-0.0,\"x\",true,null]"/arr`},
+		// duplicates kept in order
+		{`{"a":1,"b":2,"a":3}`, `a="1"/num b="2"/num a="3"/num`},
+		// deepest nesting encoding/json accepts
+		{deep(9999), `a="` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `"/arr`},
+	}
+	for _, tt := range tests {
+		fs, err := ParseObject(tt.in)
+		if err != nil {
+			t.Errorf("ParseObject(%.60q): %v", tt.in, err)
+			continue
+		}
+		if got := fieldsString(fs); got != tt.want {
+			t.Errorf("ParseObject(%.60q)\n got %.200s\nwant %.200s", tt.in, got, tt.want)
+		}
+		if !json.Valid([]byte(tt.in)) {
+			t.Errorf("test case %.60q is not valid JSON", tt.in)
+		}
+	}
+}
+
+func TestParseObjectRejects(t *testing.T) {
+	deep := `{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`
+	for _, in := range []string{
+		``, ` `, `null`, `[1]`, `"x"`, `1`, `{`, `}`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`,
+		// numbers
+		`{"n":01}`, `{"n":-01}`, `{"n":00}`, `{"n":1.}`, `{"n":.5}`, `{"n":+1}`, `{"n":-}`, `{"n":1e}`,
+		`{"n":1e+}`, `{"n":1.e5}`, `{"n":0x1}`, `{"n":NaN}`, `{"n":Infinity}`, `{"n":-Infinity}`, `{"n":1_000}`,
+		// literals
+		`{"a":tru}`, `{"a":nul}`, `{"a":True}`, `{"a":nulls}`, `{"a":falsey}`,
+		// structure
+		`{"a":1,}`, `{,"a":1}`, `{"a" 1}`, `{"a"::1}`, `{a:1}`, `{'a':1}`, `{"a":[1,]}`, `{"a":[1 2]}`,
+		`{"a":{"b"}}`, `{"a":{"b":1,}}`, `{"a":[}`, `{"a":{]}`, `{"a":[1}`, `{"a":1 "b":2}`,
+		// trailing garbage
+		`{"a":1} x`, `{"a":1}{}`, `{"a":1}]`, "{\"a\":1}\x00", `{} {}`,
+		// strings
+		"{\"a\":\"x\x01\"}", "{\"a\":\"\t\"}", "{\"a\":\"\n\"}", "{\"a\x1f\":1}", `{"a":"x`, `{"a":"\`, `{"a":"\"}`,
+		`{"a":"\x"}`, `{"a":"\u12"}`, `{"a":"\u12g4"}`, `{"a":"\U00e9"}`, `{"a":"\'"}`, "{\"a\":[\"\x00\"]}",
+		`{"a":{"\q":1}}`,
+		// NUL and other bytes outside strings
+		"{\"a\":\x00}", "\x00{}", "{\"a\":\xff}",
+		deep,
+	} {
+		if fs, err := ParseObject(in); err == nil {
+			t.Errorf("ParseObject(%.60q) = %v, want an error", in, fs)
+		} else if fs != nil {
+			t.Errorf("ParseObject(%.60q) returned fields %v with its error", in, fs)
+		}
+		if isObject([]byte(in)) {
+			t.Errorf("test case %.60q is a valid JSON object", in)
+		}
+	}
+}
+
+// parseObject appends to the given fields, and on error leaves them as they were.
+func TestParseObjectAppends(t *testing.T) {
+	fs := []Field{{Name: "x", Text: "1"}}
+	fs, err := parseObject([]byte(`{"a":1,"b":2`), fs)
+	if err == nil || len(fs) != 1 {
+		t.Fatalf("got %v, %v; want the one field and an error", fs, err)
+	}
+	fs, err = parseObject([]byte(`{"a":1}`), fs)
+	if err != nil || fieldsString(fs) != `x="1" a="1"/num` {
+		t.Fatalf("got %v, %v", fs, err)
+	}
+}
+
+func TestParseObjectErrorPosition(t *testing.T) {
+	_, err := ParseObject(`{"a":1,"b":01}`)
+	if err == nil || !strings.Contains(err.Error(), "at byte 13") {
+		t.Errorf("got %v, want the position of the extra digit, byte 13", err)
+	}
+}
+
+// isObject is what encoding/json says: b is one valid JSON object.
+func isObject(b []byte) bool {
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	return json.Valid(b) && len(trimmed) > 0 && trimmed[0] == '{'
+}
+
+// FuzzParseObject checks that the scanner accepts exactly the objects that
+// encoding/json accepts, and that it reads them the same way.
+func FuzzParseObject(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"a":1}`, `{"n":0.1,"m":1e21,"b":12345678901234567890,"z":-0,"e":1E+2}`, `{"s":"caf\u00e9\ud83d\ude00"}`,
+		`{"o":{ "a" : [1, 2, {"b": null}] }, "t": true, "f": false}`, `{"a":1,"a":2}`, `{"a":"\ud800"}`,
+		`{"n":01}`, `{"n":1.}`, `{"n":.5}`, `{"n":+1}`, `{"a":1} x`, "{\"a\":\"\x01\"}", `{"a":"\u12"}`,
+		"{\"s\":\"\xff\"}", `[1]`, ` {"a" : "b" } `, `{"a":[[[[]]]]}`, `{"a":"\"\\\/\b\f\n\r\t"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fs, err := parseObject(b, nil)
+		want := isObject(b)
+		if (err == nil) != want {
+			t.Fatalf("parseObject(%q): err %v, but json.Valid says %v", b, err, want)
+		}
+		if err != nil {
+			if len(fs) != 0 {
+				t.Fatalf("parseObject(%q): fields %v with error %v", b, fs, err)
+			}
+			return
+		}
+		compareWithDecoder(t, b, fs)
+	})
+}
+
+// compareWithDecoder reads the object in b with encoding/json and compares
+// each member with the scanner's field.
+func compareWithDecoder(t *testing.T, b []byte, fs []Field) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.Token() // '{'
+	for i := 0; ; i++ {
+		tok, err := dec.Token()
+		if d, ok := tok.(json.Delim); ok && d == '}' {
+			if i != len(fs) {
+				t.Fatalf("%q: %d fields, encoding/json reads %d", b, len(fs), i)
+			}
+			return
+		}
+		if err != nil || i >= len(fs) {
+			t.Fatalf("%q: member %d: %v (have %d fields)", b, i, err, len(fs))
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		f := fs[i]
+		utf8OK := utf8.Valid(b) // encoding/json replaces invalid UTF-8; the scanner keeps it
+		if name := tok.(string); utf8OK && name != f.Name {
+			t.Fatalf("%q: member %d name %q, encoding/json %q", b, i, f.Name, name)
+		}
+		var want string
+		var kind Kind
+		switch c := raw[0]; {
+		case c == '"':
+			kind = String
+			json.Unmarshal(raw, &want)
+			if !utf8OK {
+				want = f.Text
+			}
+		case c == 'n':
+			kind = Null
+		case c == 't' || c == 'f':
+			kind, want = Bool, string(raw)
+		case c == '{' || c == '[':
+			kind = Object
+			if c == '[' {
+				kind = Array
+			}
+			var buf bytes.Buffer
+			json.Compact(&buf, raw)
+			want = buf.String()
+		default:
+			kind, want = Number, string(raw)
+		}
+		if f.Kind != kind || f.Text != want {
+			t.Fatalf("%q: member %d = %q/%s, encoding/json %q/%s", b, i, f.Text, kindNames[f.Kind], want, kindNames[kind])
+		}
+	}
+}
