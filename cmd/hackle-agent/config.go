@@ -1,7 +1,8 @@
 package main
 
 import (
-	"fmt"
+	"bytes"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -52,33 +53,23 @@ func loadConfig(path string) (*configFile, error) {
 		return nil, usagef("config %s: line %d: expected a map of settings", path, top.Line)
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
-		k, v := top.Content[i], top.Content[i+1]
-		if k.Value == "mapping" {
-			var m mapping.Config
-			if err := strictDecode(v, &m); err != nil {
-				return nil, usagef("config %s: mapping: %v", path, err)
-			}
-			cf.Mapping = &m
-			continue
+		if k := top.Content[i]; k.Value != "mapping" {
+			cf.Flags[k.Value] = top.Content[i+1]
 		}
-		cf.Flags[k.Value] = v
 	}
-	return cf, nil
-}
-
-// strictDecode decodes n into v, refusing keys v does not know, so a typo
-// in a config file is an error instead of a silently empty column.
-func strictDecode(n *yaml.Node, v any) error {
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
+	// Decode the mapping from the file's own text, so that an unknown key's
+	// error names its real line.
+	var doc2 struct {
+		Mapping *mapping.Config      `yaml:"mapping"`
+		Other   map[string]yaml.Node `yaml:",inline"`
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%v (lines counted from the start of the section, line %d of the file)", err, n.Line)
+	if err := dec.Decode(&doc2); err != nil && err != io.EOF {
+		return nil, usagef("config %s: mapping: %v", path, err)
 	}
-	return nil
+	cf.Mapping = doc2.Mapping
+	return cf, nil
 }
 
 // applyConfig sets each flag the config names and the user did not set by
