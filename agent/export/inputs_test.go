@@ -20,7 +20,9 @@ func TestExpandInputs(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, []byte(f), 0o644)
 	}
-	openStore := func(ctx context.Context, url string) (store.Store, error) { return store.Open(ctx, url, store.Options{}) }
+	openStore := func(ctx context.Context, url string) (store.Store, error) {
+		return store.Open(ctx, url, store.Options{})
+	}
 	rel := func(ins []Input) string {
 		var names []string
 		for _, in := range ins {

@@ -59,7 +59,9 @@ func TestExportS3(t *testing.T) {
 	endpoint, env := s3Env(t)
 	bucket := storetest.UniqueName("export")
 	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() { exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run() })
+	t.Cleanup(func() {
+		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
+	})
 	awsRun(t, endpoint, env, "s3", "cp", repoFile(t, "testdata/samples/events.ndjson"), "s3://"+bucket+"/incoming/events.ndjson")
 
 	work := t.TempDir()
