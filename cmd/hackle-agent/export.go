@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hackle/hackle-agent/agent/export"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder destination, the embedded default
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -43,19 +41,12 @@ error, 2 runtime failure, 3 too many rows rejected (nothing committed).`,
 }
 
 func runExport(ctx context.Context, c *cli.Context) error {
-	if c.NArg() > 0 {
-		return usagef("unexpected argument %q: inputs go in --input", c.Args().First())
-	}
 	p, err := loadPipeline(c, time.Now())
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c, os.Stderr)
-	if err != nil {
-		return err
-	}
-	o := p.opts
-	o.Command, o.Log, o.DryRun, o.AllowEmpty = "export", log, c.Bool("dry-run"), c.Bool("allow-empty")
+	o := &p.opts
+	o.DryRun, o.AllowEmpty = c.Bool("dry-run"), c.Bool("allow-empty")
 	if o.Threads = c.Int("threads"); o.Threads < 1 {
 		return usagef("--threads %d: give 1 or more", o.Threads)
 	}
@@ -72,13 +63,6 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	if o.Dest, err = store.Open(ctx, dest, storeOptions(c)); err != nil {
 		return runError(fmt.Errorf("--dest %s: %w", dest, err))
 	}
-	var done func()
-	o.Progress, done = newProgress(c.Bool("quiet"), inputSize(o.Inputs))
-	rep, err := export.Run(ctx, o)
-	done()
-	err = runError(err)
-	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
-		printSummary(os.Stderr, rep, o.ReportDir)
-	}
+	_, err = p.run(ctx, c)
 	return err
 }

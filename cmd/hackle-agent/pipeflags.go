@@ -48,14 +48,18 @@ func inputFlags() []cli.Flag {
 
 // pipeline holds what the input flags resolve to.
 type pipeline struct {
-	opts   export.Options
-	config *configFile
+	opts export.Options
 }
 
 // loadPipeline reads the config file, applies it to the flags and turns the
-// input flags into export options. Every error is a usage error naming the flag.
+// input flags into export options for the command. Every error in the
+// flags is a usage error naming the flag.
 func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
+	if c.NArg() > 0 {
+		return nil, usagef("unexpected argument %q: inputs go in --input", c.Args().First())
+	}
 	p := &pipeline{}
+	p.opts.Command = c.Command.Name
 	if path := c.String("config"); path != "" {
 		cf, err := loadConfig(path)
 		if err != nil {
@@ -64,7 +68,6 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 		if err := applyConfig(c, cf); err != nil {
 			return nil, err
 		}
-		p.config = cf
 		p.opts.Mapping = cf.Mapping
 	}
 	openStore := func(ctx context.Context, url string) (store.Store, error) {
@@ -94,7 +97,25 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 		p.opts.ReportDir = filepath.Join("hackle-agent-report", "dt="+dateRange(p.opts.Rules))
 	}
 	p.opts.Version = version
+	if p.opts.Log, err = newLogger(c, os.Stderr); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// run executes the pipeline with a progress bar on a terminal, prints the
+// end-of-run summary (except after a usage error, which is one line), and
+// turns its error into the CLI's kinds.
+func (p *pipeline) run(ctx context.Context, c *cli.Context) (*validate.Report, error) {
+	var done func()
+	p.opts.Progress, done = newProgress(c.Bool("quiet"), inputSize(p.opts.Inputs))
+	rep, err := export.Run(ctx, p.opts)
+	done()
+	err = runError(err)
+	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
+		printSummary(os.Stderr, rep, p.opts.ReportDir)
+	}
+	return rep, err
 }
 
 // rules fills the validation rules from the time and plan flags.

@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/hackle/hackle-agent/agent/export"
 )
 
 func init() { commands = append(commands, validateCommand()) }
 
 func validateCommand() *cli.Command {
 	flags := append(inputFlags(), logFlags()...)
+	flags = append(flags, boolFlag("tui", "open the report in the terminal UI (inspect) when the run ends"))
 	return &cli.Command{
 		Name:      "validate",
 		Usage:     "check inputs against the schema and rules without writing anything",
@@ -28,26 +27,18 @@ rejected.`,
 }
 
 func runValidate(ctx context.Context, c *cli.Context) error {
-	if c.NArg() > 0 {
-		return usagef("unexpected argument %q: inputs go in --input", c.Args().First())
-	}
 	p, err := loadPipeline(c, time.Now())
 	if err != nil {
 		return err
 	}
-	log, err := newLogger(c, os.Stderr)
-	if err != nil {
-		return err
-	}
-	o := p.opts
-	o.Command, o.Log, o.AllowEmpty = "validate", log, true
-	var done func()
-	o.Progress, done = newProgress(c.Bool("quiet"), inputSize(o.Inputs))
-	rep, err := export.Run(ctx, o)
-	done()
-	err = runError(err)
-	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
-		printSummary(os.Stderr, rep, o.ReportDir)
+	p.opts.AllowEmpty = true
+	rep, err := p.run(ctx, c)
+	if rep != nil && c.Bool("tui") && !isUsage(err) {
+		// The run's own outcome (exit 3 above the threshold) stands after the UI.
+		opts := inspectOptions{Dir: p.opts.ReportDir}
+		if uiErr := runInspect(ctx, opts, os.Stdin, c.App.Writer); uiErr != nil && err == nil {
+			err = uiErr
+		}
 	}
 	return err
 }
