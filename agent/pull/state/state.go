@@ -1,0 +1,112 @@
+// Package state is pull's memory, a folder: which version of each
+// partition was imported, and a compact index of the insert_ids imported
+// per day for deduplication across days. Every file is replaced
+// atomically (write, fsync, rename), and pull records a partition only
+// after the sink committed it, so a crash leaves the state behind the sink,
+// never ahead of it: the next run redoes that partition only.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// State is an opened state folder.
+type State struct {
+	dir  string
+	lock *os.File
+}
+
+// Imported records one imported partition version.
+type Imported struct {
+	Date       string    `json:"date"`
+	Version    string    `json:"version"`
+	Rows       int64     `json:"rows"`
+	Sink       string    `json:"sink"`
+	ImportedAt time.Time `json:"imported_at"`
+}
+
+// Open opens (creating it) a state folder and locks it: a second Open of
+// the same folder fails until Close, so two pulls never share a state.
+func Open(dir string) (*State, error) {
+	for _, d := range []string{"partitions", "keys"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return nil, fmt.Errorf("state: %w", err)
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	if err := lock(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &State{dir: dir, lock: f}, nil
+}
+
+// Close releases the lock.
+func (s *State) Close() error { return s.lock.Close() }
+
+// Dir is the state folder.
+func (s *State) Dir() string { return s.dir }
+
+func (s *State) partitionPath(date string) string {
+	return filepath.Join(s.dir, "partitions", "dt="+date+".json")
+}
+
+// Imported returns what was imported of day date, or nil when nothing was.
+func (s *State) Imported(date string) (*Imported, error) {
+	b, err := os.ReadFile(s.partitionPath(date))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	var imp Imported
+	if err := json.Unmarshal(b, &imp); err != nil {
+		return nil, fmt.Errorf("state: %s: %w", s.partitionPath(date), err)
+	}
+	return &imp, nil
+}
+
+// Record marks a partition version imported.
+func (s *State) Record(imp Imported) error {
+	b, err := json.MarshalIndent(imp, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(s.partitionPath(imp.Date), func(f *os.File) error {
+		_, err := f.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// writeAtomic writes path through a temporary file in the same folder.
+func writeAtomic(path string, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	defer os.Remove(f.Name())
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("state: write %s: %w", path, err)
+	}
+	return nil
+}
