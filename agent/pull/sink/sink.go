@@ -1,0 +1,132 @@
+// Package sink is where pull puts the rows of imported partitions: a local
+// folder of canonical Parquet (sink/file) or a database (sink/postgres).
+// Backends register by URL scheme, like the stores.
+package sink
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// Partition names one version of one day's partition.
+type Partition struct {
+	Date    string // YYYY-MM-DD
+	Version string // changes whenever the source partition changes
+}
+
+// Summary describes one committed partition version. The file sink writes
+// it as summary.json next to the parts.
+type Summary struct {
+	Date              string    `json:"date"`
+	Version           string    `json:"version"`
+	Source            string    `json:"source"`
+	SourceFiles       []string  `json:"source_files"`
+	Read              int64     `json:"read"`
+	Written           int64     `json:"written"`
+	Rejected          int64     `json:"rejected"`
+	Duplicates        int64     `json:"duplicates"`         // in the partition (first kept)
+	DuplicatesEarlier int64     `json:"duplicates_earlier"` // already imported on an earlier day of the window
+	Warnings          int64     `json:"warnings"`
+	ImportedAt        time.Time `json:"imported_at"`
+	AgentVersion      string    `json:"agent_version"`
+}
+
+// Sink holds imported partitions. Methods are not safe for concurrent use.
+type Sink interface {
+	// Begin starts loading one partition version. Nothing of it is visible
+	// before Commit.
+	Begin(ctx context.Context, p Partition) (Load, error)
+	// String names the sink for messages; it never holds a password.
+	String() string
+	// Close releases connections.
+	Close() error
+}
+
+// Load is one partition version being loaded.
+type Load interface {
+	// Write adds a valid, deduplicated row. ev may be reused after it returns.
+	Write(ev *validate.Event) error
+	// Commit atomically makes the rows written the partition's only rows,
+	// replacing those of any earlier load of that day (of any version).
+	// Loading and committing the same version twice leaves the same rows.
+	Commit(ctx context.Context, s *Summary) error
+	// Abort discards an uncommitted load; after Commit it does nothing.
+	Abort() error
+}
+
+// Options configure a sink; each backend reads what concerns it.
+type Options struct {
+	Table string // database sinks: table name (default hackle_events)
+	// Compression, PartRows: file sink Parquet options (zero: defaults).
+	Compression string
+	PartRows    int64
+}
+
+// Opener opens a sink from its URL (or plain path for the file sink).
+type Opener func(ctx context.Context, url string, opts Options) (Sink, error)
+
+var (
+	mu      sync.RWMutex
+	openers = map[string]Opener{}
+)
+
+// Register makes a backend available under a URL scheme; called from the
+// backends' init functions. Registering a scheme twice panics.
+func Register(scheme string, open Opener) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := openers[scheme]; dup {
+		panic("sink: scheme registered twice: " + scheme)
+	}
+	openers[scheme] = open
+}
+
+// Open opens the sink a URL names; a plain path is the "file" scheme.
+func Open(ctx context.Context, url string, opts Options) (Sink, error) {
+	scheme := Scheme(url)
+	mu.RLock()
+	open, ok := openers[scheme]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", Redact(url), scheme, strings.Join(schemes(), ", "))
+	}
+	return open(ctx, url, opts)
+}
+
+// Scheme is the lowercase URL scheme of url, or "file" for a plain path.
+func Scheme(url string) string {
+	if i := strings.Index(url, "://"); i > 0 && !strings.ContainsAny(url[:i], `/\.`) {
+		return strings.ToLower(url[:i])
+	}
+	return "file"
+}
+
+// Redact hides the password of a URL such as postgres://user:pw@host/db.
+func Redact(url string) string {
+	i := strings.Index(url, "://")
+	at := strings.LastIndex(url, "@")
+	if i < 0 || at < i {
+		return url
+	}
+	if c := strings.Index(url[i+3:at], ":"); c >= 0 {
+		return url[:i+3+c] + ":xxxxx" + url[at:]
+	}
+	return url
+}
+
+func schemes() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	s := make([]string, 0, len(openers))
+	for k := range openers {
+		s = append(s, k+"://")
+	}
+	sort.Strings(s)
+	return s
+}
