@@ -1,0 +1,264 @@
+package pull
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/pull/state"
+	"github.com/hackle/hackle-agent/agent/report"
+	"github.com/hackle/hackle-agent/converters/tolerant"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// importer loads one partition version.
+type importer struct {
+	o     *Options
+	p     *partition
+	m     *commit.Manifest // nil: the partition has none
+	rw    *report.Writer
+	load  sink.Load
+	win   *state.Window
+	rules validate.Rules
+	seen  map[state.Key]struct{}
+	sum   sink.Summary
+	ev    validate.Event
+}
+
+// importPartition reads, checks and loads every part of p, commits the
+// load, then records the version (keys first, then the partition record):
+// the state is never ahead of the sink.
+func (o *Options) importPartition(ctx context.Context, p *partition, m *commit.Manifest, pr *PartitionResult) error {
+	date := p.Date.String()
+	rep := o.newReport(date)
+	rep.Threshold = validate.Threshold{MaxErrorRate: 1, MaxErrors: -1}
+	rw, err := report.Create(o.reportDir(date), rep)
+	if err != nil {
+		return err
+	}
+	pr.Report = rep
+	err = o.importInto(ctx, p, m, pr, rw)
+	finishReport(rep, err)
+	if cerr := rw.Close(); err == nil && cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manifest, pr *PartitionResult, rw *report.Writer) error {
+	date := p.Date.String()
+	load, err := o.Sink.Begin(ctx, sink.Partition{Date: date, Version: pr.Version})
+	if err != nil {
+		return err
+	}
+	defer load.Abort()
+	win, err := o.State.OpenWindow(p.Date, o.DedupDays)
+	if err != nil {
+		return err
+	}
+	defer win.Close()
+	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win, seen: map[state.Key]struct{}{},
+		rules: validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date}}
+	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.Source.String(), SourceFiles: []string{}, AgentVersion: o.Version}
+	for _, name := range imp.files() {
+		if err := imp.file(ctx, name); err != nil {
+			return err
+		}
+	}
+	return imp.commit(ctx, pr)
+}
+
+// files are the parts to read: the manifest's order when there is one.
+func (imp *importer) files() []string {
+	if imp.m == nil {
+		return imp.p.DataFiles()
+	}
+	names := make([]string, len(imp.m.Files))
+	for i, f := range imp.m.Files {
+		names[i] = f.Name
+	}
+	return names
+}
+
+func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
+	rep := imp.rw.Report
+	imp.sum.Read, imp.sum.Written = rep.Counts.Read, rep.Counts.Written
+	imp.sum.Rejected, imp.sum.Duplicates = rep.Counts.Rejected, rep.Counts.Duplicates-imp.sum.DuplicatesEarlier
+	imp.sum.Warnings, imp.sum.ImportedAt = rep.Counts.Warnings, time.Now().UTC()
+	if err := imp.load.Commit(ctx, &imp.sum); err != nil {
+		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
+	}
+	keys := make([]state.Key, 0, len(imp.seen))
+	for k := range imp.seen {
+		keys = append(keys, k)
+	}
+	st := imp.o.State
+	if err := st.WriteKeys(imp.sum.Date, keys); err != nil {
+		return err
+	}
+	if err := st.Record(state.Imported{Date: imp.sum.Date, Version: pr.Version, Rows: imp.sum.Written,
+		Sink: imp.o.Sink.String(), ImportedAt: imp.sum.ImportedAt}); err != nil {
+		return err
+	}
+	pr.Status, pr.Summary = Imported, &imp.sum
+	rep.Partitions = append(rep.Partitions, validate.PartitionStats{Date: imp.sum.Date, Rows: imp.sum.Written,
+		Files: len(imp.sum.SourceFiles), Changed: true})
+	imp.o.Log.Info("partition imported", "partition", imp.p.Prefix(), "version", pr.Version,
+		"rows", imp.sum.Written, "rejected", imp.sum.Rejected, "duplicates", imp.sum.Duplicates,
+		"duplicates_earlier", imp.sum.DuplicatesEarlier)
+	return nil
+}
+
+func (imp *importer) refuse(format string, args ...any) error {
+	return &RefusedError{Date: imp.p.Date.String(), Reason: fmt.Sprintf(format, args...)}
+}
+
+// file downloads one part, checking its size and sha256 against the
+// manifest while it is read, then reads and loads its rows.
+func (imp *importer) file(ctx context.Context, name string) error {
+	key := imp.p.Prefix() + name
+	tmp, size, sum, err := imp.download(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	mf := manifestFile(imp.m, name)
+	if mf != nil && (size != mf.Size || sum != mf.SHA256) {
+		return imp.refuse("%s does not match %s: %d bytes with sha256 %s, the manifest says %d bytes with sha256 %s",
+			name, commit.ManifestName, size, sum, mf.Size, mf.SHA256)
+	}
+	tf, err := tolerant.Open(tmp, size, tolerant.Options{Time: imp.o.Time})
+	if err != nil {
+		return imp.refuse("%s: %v", name, err)
+	}
+	if extra := tf.Extra(); len(extra) > 0 {
+		imp.o.Log.Warn("ignoring columns that are not in the import layout", "file", key, "columns", extra)
+	}
+	if mf != nil && tf.NumRows() != mf.Rows {
+		return imp.refuse("%s has %d rows, %s says %d", name, tf.NumRows(), commit.ManifestName, mf.Rows)
+	}
+	stats := validate.SourceStats{File: imp.o.Source.String() + "/" + key, Format: "parquet", Bytes: size, SHA256: sum}
+	var rowErr error // from the sink or the state: not the file's fault
+	err = tf.Each(func(r *tolerant.Row) error {
+		rowErr = imp.row(stats.File, r, &stats)
+		return rowErr
+	})
+	if rowErr != nil {
+		return rowErr
+	}
+	if err != nil {
+		return imp.refuse("%s: %v", name, err)
+	}
+	imp.rw.Report.Sources = append(imp.rw.Report.Sources, stats)
+	imp.sum.SourceFiles = append(imp.sum.SourceFiles, name)
+	return nil
+}
+
+func (imp *importer) download(ctx context.Context, key string) (*os.File, int64, string, error) {
+	rc, err := imp.o.Source.Get(ctx, key)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("read %s: %w", key, err)
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(imp.o.TempDir, "hackle-pull-*.parquet")
+	if err != nil {
+		return nil, 0, "", err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), rc)
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, 0, "", fmt.Errorf("read %s: %w", key, err)
+	}
+	return tmp, n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// row re-validates one row and loads it unless it is rejected or a
+// duplicate (in the partition, or imported on an earlier day of the window).
+func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceStats) error {
+	rep := imp.rw.Report
+	rep.Counts.Read++
+	stats.Read++
+	errs, warns := r.Issues, []validate.Issue(nil)
+	if len(errs) == 0 {
+		errs, warns = imp.rules.Check(&r.Raw, &imp.ev)
+	}
+	if len(errs) > 0 {
+		stats.Rejected++
+		return imp.rw.Reject(imp.reject(file, r), errs)
+	}
+	k := validate.UUIDKey(imp.ev.InsertID)
+	if _, dup := imp.seen[k]; dup {
+		return imp.duplicate(file, r, stats, "in this partition")
+	}
+	day, err := imp.win.Seen(k)
+	if err != nil {
+		return err
+	}
+	if day != "" {
+		imp.sum.DuplicatesEarlier++
+		return imp.duplicate(file, r, stats, "in the partition of "+day+", already imported")
+	}
+	imp.seen[k] = struct{}{}
+	imp.rw.Warn(warns)
+	if err := imp.load.Write(&imp.ev); err != nil {
+		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
+	}
+	rep.Counts.Written++
+	stats.Written++
+	return nil
+}
+
+func (imp *importer) duplicate(file string, r *tolerant.Row, stats *validate.SourceStats, where string) error {
+	stats.Duplicates++
+	rj := imp.reject(file, r)
+	rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", imp.ev.InsertID
+	rj.Message = fmt.Sprintf("insert_id %s was already seen %s; the first row is kept", imp.ev.InsertID, where)
+	return imp.rw.Duplicate(rj)
+}
+
+func (imp *importer) reject(file string, r *tolerant.Row) *validate.Reject {
+	return &validate.Reject{File: file, Row: r.Num, EventKey: r.Raw.EventKey, Raw: rawJSON(&r.Raw)}
+}
+
+// finishReport sets the outcome of a partition's report.
+func finishReport(rep *validate.Report, err error) {
+	rep.FinishedAt = time.Now().UTC()
+	if rep.Counts.Read > 0 {
+		rep.Threshold.ErrorRate = float64(rep.Counts.Rejected) / float64(rep.Counts.Read)
+	}
+	switch e := err.(type) {
+	case nil:
+		rep.Outcome = validate.OutcomeCommitted
+		rep.OutcomeReason = fmt.Sprintf("imported %d rows into the sink", rep.Counts.Written)
+	case *RefusedError:
+		rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, "partition refused: "+e.Reason
+	default:
+		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+	}
+}
+
+// reportRefused writes the report of a partition refused before any row
+// was read (its listing does not match the manifest).
+func (o *Options) reportRefused(p *partition, pr *PartitionResult) error {
+	if pr.Report != nil {
+		return nil
+	}
+	rep := o.newReport(p.Date.String())
+	rep.Threshold = validate.Threshold{MaxErrorRate: 1, MaxErrors: -1}
+	rw, err := report.Create(o.reportDir(p.Date.String()), rep)
+	if err != nil {
+		return err
+	}
+	finishReport(rep, &RefusedError{Date: pr.Date, Reason: pr.Reason})
+	pr.Report = rep
+	return rw.Close()
+}

@@ -1,0 +1,188 @@
+// Package pull is the Hackle side of the bucket (DESIGN.md §6): it imports
+// committed dt= partitions from a store into a sink, exactly once per
+// partition version, re-validating every row with the shared rules and
+// dropping duplicate insert_ids within a partition and against the days
+// before it.
+package pull
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/pull/state"
+	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// DefaultDedupDays is the default window of earlier days checked for
+// duplicate insert_ids, like the common 7-day rule of analytics importers.
+const DefaultDedupDays = 7
+
+// Options configure a pull.
+type Options struct {
+	Source store.Store
+	Sink   sink.Sink
+	State  *state.State
+
+	// From and To bound the partition days pulled (inclusive); a zero
+	// bound is open.
+	From, To validate.Date
+	// DedupDays is how many days before a partition are checked for its
+	// insert_ids; 0 checks within the partition only.
+	DedupDays int
+	// Time reads ts stored as text in customers' files.
+	Time validate.TimeFormat
+	// PartitionTZ is the zone in which a row's ts must fall on its
+	// partition's day (the customer's export --partition-timezone); nil = UTC.
+	PartitionTZ *time.Location
+	// ReportDir gets one report folder per imported or refused partition:
+	// <ReportDir>/dt=YYYY-MM-DD/{report.json,rejects.ndjson}.
+	ReportDir string
+	// TempDir holds downloaded parts while they are read ("" = os.TempDir).
+	TempDir string
+	// DeleteAfter removes a partition's objects from the source once it is
+	// imported (and recorded).
+	DeleteAfter bool
+
+	Version string // agent version, for reports
+	Log     *slog.Logger
+}
+
+// Status is what happened to one partition.
+type Status string
+
+// Statuses of a partition.
+const (
+	Imported  Status = "imported"  // loaded into the sink and recorded
+	Unchanged Status = "unchanged" // this version was imported before
+	NotReady  Status = "not_ready" // no _SUCCESS: skipped
+	Refused   Status = "refused"   // does not match its manifest or cannot be read
+)
+
+// PartitionResult is the outcome for one partition.
+type PartitionResult struct {
+	Date    string
+	Version string
+	Status  Status
+	Reason  string           // why it was refused
+	Report  *validate.Report // imported or refused: the partition's report
+	Summary *sink.Summary    // imported: what was loaded
+	Deleted bool             // its source objects were removed (DeleteAfter)
+}
+
+// Result is the outcome of one pull.
+type Result struct {
+	Partitions []PartitionResult
+}
+
+// Count returns how many partitions ended with status s.
+func (r *Result) Count(s Status) int {
+	n := 0
+	for _, p := range r.Partitions {
+		if p.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// Run pulls every partition of the source in [From, To], in date order.
+// A refused partition does not stop the run: it is reported and returned
+// in Result with its reason. A runtime failure (store, sink, state) stops
+// the run and is returned; partitions done before it stay done.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	parts, err := listPartitions(ctx, o.Source, o.From, o.To)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	for _, p := range parts {
+		pr, err := pullPartition(ctx, o, p)
+		res.Partitions = append(res.Partitions, pr)
+		if err != nil {
+			return res, fmt.Errorf("partition dt=%s: %w", p.Date, err)
+		}
+	}
+	return res, nil
+}
+
+func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResult, error) {
+	pr := PartitionResult{Date: p.Date.String()}
+	if !p.Ready() {
+		pr.Status = NotReady
+		o.Log.Info("skipping a partition without _SUCCESS", "partition", p.Prefix())
+		return pr, nil
+	}
+	ver, m, err := version(ctx, o.Source, p)
+	pr.Version = ver
+	var refused *RefusedError
+	if err != nil && !errors.As(err, &refused) {
+		return pr, err
+	}
+	prev, serr := o.State.Imported(pr.Date)
+	if serr != nil {
+		return pr, serr
+	}
+	if prev != nil && prev.Version == ver {
+		pr.Status = Unchanged
+		o.Log.Debug("partition already imported", "partition", p.Prefix(), "version", ver)
+		return pr, o.deleteAfter(ctx, p, &pr)
+	}
+	if refused == nil && m != nil {
+		err = checkListing(p, m)
+	}
+	if err == nil {
+		err = o.importPartition(ctx, p, m, &pr)
+	}
+	if errors.As(err, &refused) {
+		pr.Status, pr.Reason = Refused, refused.Reason
+		o.Log.Error("partition refused", "partition", p.Prefix(), "reason", refused.Reason)
+		return pr, o.reportRefused(p, &pr)
+	}
+	if err != nil {
+		return pr, err
+	}
+	return pr, o.deleteAfter(ctx, p, &pr)
+}
+
+// deleteAfter removes an imported partition's objects: _SUCCESS first, so
+// that a half-deleted folder is never taken for a committed one.
+func (o *Options) deleteAfter(ctx context.Context, p *partition, pr *PartitionResult) error {
+	if !o.DeleteAfter {
+		return nil
+	}
+	if err := o.Source.Delete(ctx, p.Prefix()+"_SUCCESS"); err != nil {
+		return fmt.Errorf("delete-after: %w", err)
+	}
+	for name := range p.Objects {
+		if err := o.Source.Delete(ctx, p.Prefix()+name); err != nil {
+			return fmt.Errorf("delete-after: %w", err)
+		}
+	}
+	pr.Deleted = true
+	o.Log.Info("deleted the imported partition from the source", "partition", p.Prefix(), "objects", len(p.Objects))
+	return nil
+}
+
+func (o *Options) reportDir(date string) string {
+	dir := o.ReportDir
+	if dir == "" {
+		dir = "hackle-pull-report"
+	}
+	return filepath.Join(dir, "dt="+date)
+}
+
+func (o *Options) newReport(date string) *validate.Report {
+	return &validate.Report{
+		Command: "pull", AgentVersion: o.Version, Dates: []string{date}, Dest: o.Sink.String(),
+		StartedAt: time.Now().UTC(), Sources: []validate.SourceStats{}, Partitions: []validate.PartitionStats{},
+	}
+}
