@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hackle/hackle-agent/agent/pull"
+	"github.com/hackle/hackle-agent/agent/pull/sink"
+	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
+	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
+	"github.com/hackle/hackle-agent/agent/pull/state"
+	"github.com/hackle/hackle-agent/agent/store"
+	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
+	"github.com/hackle/hackle-agent/validate"
+)
+
+func init() { commands = append(commands, pullCommand()) }
+
+// defaultSink is where pull puts rows when --sink is not given.
+const defaultSink = "hackle-pull"
+
+func pullCommand() *cli.Command {
+	flags := []cli.Flag{
+		stringFlag("source", "", "bucket root to import from: s3://bucket/prefix, gs://bucket/prefix or a folder", "s"),
+		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
+		stringFlag("table", "hackle_events", "PostgreSQL sink: table (created if missing; schema.table accepted)"),
+		stringFlag("state-dir", "", "state folder (default <sink>/_hackle_pull_state for a folder sink, else ./hackle-pull-state)"),
+		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
+		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
+		stringFlag("from", "", "first day to pull (with --to)"),
+		stringFlag("to", "", "last day to pull (inclusive)"),
+		&cli.IntFlag{Name: "since", Usage: "pull the last N days up to yesterday (UTC)", EnvVars: []string{envName("since")}},
+		&cli.IntFlag{Name: "dedup-days", Value: pull.DefaultDedupDays, Usage: "drop insert_ids already imported on this many earlier days (0: within the day only)", EnvVars: []string{envName("dedup-days")}},
+		stringFlag("source-timezone", "UTC", "time zone of ts stored as text without an offset"),
+		stringFlag("partition-timezone", "UTC", "time zone of the customer's partition days (their export --partition-timezone)"),
+		boolFlag("delete-after", "delete a partition's objects from the source once imported (needs delete permission)"),
+		boolFlag("watch", "keep polling the source every --interval"),
+		&cli.DurationFlag{Name: "interval", Value: 5 * time.Minute, Usage: "--watch: time between polls", EnvVars: []string{envName("interval")}},
+		stringFlag("deadline", "", "HH:MM by which yesterday's partition must be imported; an error is logged (exit 4 without --watch) when it is not"),
+		stringFlag("deadline-tz", "UTC", "time zone of --deadline, e.g. Asia/Seoul"),
+	}
+	flags = append(flags, storeFlags()...)
+	flags = append(flags, logFlags()...)
+	return &cli.Command{
+		Name:      "pull",
+		Usage:     "import committed partitions from a bucket into a folder or PostgreSQL (the Hackle side)",
+		UsageText: "hackle-agent pull --source URL [--sink DIR|postgres://…] [--date D | --from D1 --to D2 | --since N] [--watch]",
+		Description: `Lists the dt=YYYY-MM-DD partitions under --source and imports each one that has
+_SUCCESS, once per version (a re-committed partition is imported again and
+replaces its rows). _manifest.json, when present, must match the files (names,
+sizes, row counts, sha256) or the partition is refused. Parquet written by other
+tools is read by column name; every row is validated again and duplicate
+insert_ids are dropped, within a day and against --dedup-days earlier days.
+Exit codes: 0 ok, 1 usage error, 2 runtime failure, 3 a partition was refused,
+4 yesterday's partition missed --deadline.`,
+		Flags:  flags,
+		Action: func(c *cli.Context) error { return runPullCommand(c) },
+	}
+}
+
+// pullConfig is what the pull flags resolve to.
+type pullConfig struct {
+	source, sink, table, stateDir, reportDir string
+	storeOpts                                store.Options
+	date, from, to                           validate.Date
+	since, dedupDays                         int
+	time                                     validate.TimeFormat
+	partitionTZ                              *time.Location
+	deleteAfter, watch, quiet                bool
+	interval                                 time.Duration
+	deadline                                 *pull.Deadline
+}
+
+func runPullCommand(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return usagef("unexpected argument %q: give the bucket with --source", c.Args().First())
+	}
+	cfg, err := pullFlags(c)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(c, os.Stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.watch {
+		return watchPull(c.Context, cfg, log, os.Stderr)
+	}
+	return pullOnce(c.Context, cfg, log, os.Stderr, time.Now())
+}
+
+func pullFlags(c *cli.Context) (*pullConfig, error) {
+	cfg := &pullConfig{
+		source: c.String("source"), sink: c.String("sink"), table: c.String("table"),
+		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c),
+		since: c.Int("since"), dedupDays: c.Int("dedup-days"), deleteAfter: c.Bool("delete-after"),
+		watch: c.Bool("watch"), interval: c.Duration("interval"), quiet: c.Bool("quiet"),
+	}
+	if cfg.source == "" {
+		return nil, usagef("no source: give --source (s3://bucket/prefix, gs://bucket/prefix or a folder)")
+	}
+	if cfg.sink == "" {
+		return nil, usagef("--sink is empty: give a folder or postgres://…")
+	}
+	if cfg.dedupDays < 0 || cfg.interval <= 0 {
+		return nil, usagef("--dedup-days must be 0 or more and --interval positive")
+	}
+	if err := cfg.dayFlags(c); err != nil {
+		return nil, err
+	}
+	var err error
+	if cfg.time.Location, err = loadZone("source-timezone", c.String("source-timezone")); err != nil {
+		return nil, err
+	}
+	if cfg.partitionTZ, err = loadZone("partition-timezone", c.String("partition-timezone")); err != nil {
+		return nil, err
+	}
+	if dl := c.String("deadline"); dl != "" {
+		d, err := pull.ParseDeadline(dl, c.String("deadline-tz"))
+		if err != nil {
+			return nil, usagef("--deadline: %v", err)
+		}
+		cfg.deadline = &d
+	}
+	if cfg.stateDir == "" {
+		cfg.stateDir = "hackle-pull-state"
+		if sink.Scheme(cfg.sink) == "file" {
+			cfg.stateDir = filepath.Join(strings.TrimPrefix(cfg.sink, "file://"), "_hackle_pull_state")
+		}
+	}
+	return cfg, nil
+}
+
+// dayFlags reads --date, --from/--to and --since, which exclude each other.
+func (cfg *pullConfig) dayFlags(c *cli.Context) error {
+	date, from, to := c.String("date"), c.String("from"), c.String("to")
+	n := 0
+	for _, set := range []bool{date != "", from != "" || to != "", c.IsSet("since")} {
+		if set {
+			n++
+		}
+	}
+	var err error
+	switch {
+	case n > 1:
+		return usagef("give one of --date, --from/--to and --since")
+	case (from == "") != (to == ""):
+		return usagef("--from and --to go together")
+	case c.IsSet("since") && cfg.since < 1:
+		return usagef("--since %d: give a number of days, 1 or more", cfg.since)
+	case date != "":
+		cfg.date, err = parseDate("date", date)
+	case from != "":
+		if cfg.from, err = parseDate("from", from); err == nil {
+			cfg.to, err = parseDate("to", to)
+		}
+		if err == nil && cfg.to.Before(cfg.from) {
+			err = usagef("--to %s is before --from %s", to, from)
+		}
+	}
+	return err
+}
+
+// days is the range of partition days to pull at now; zero bounds are open.
+func (cfg *pullConfig) days(now time.Time) (from, to validate.Date) {
+	switch {
+	case !cfg.date.IsZero():
+		return cfg.date, cfg.date
+	case cfg.since > 0:
+		yesterday := validate.DateOf(now.UTC()).AddDays(-1)
+		return yesterday.AddDays(1 - cfg.since), yesterday
+	}
+	return cfg.from, cfg.to
+}
+
+// pullOnce runs one pull and turns its outcome into the exit code: 2 for a
+// runtime failure, else 4 when the deadline was missed, else 3 when a
+// partition was refused.
+func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writer, now time.Time) error {
+	res, o, err := runPull(ctx, cfg, log, now)
+	if res != nil && !cfg.quiet {
+		printPullSummary(w, cfg, o, res, err)
+	}
+	if err != nil {
+		return err
+	}
+	if cfg.deadline != nil {
+		if err := o.CheckDeadline(*cfg.deadline, now); err != nil {
+			log.Error("partition missed its deadline", "err", err)
+			return exitError{code: exitLate, err: err}
+		}
+	}
+	if n := res.Count(pull.Refused); n > 0 {
+		return exitError{code: exitRejected, err: reported{fmt.Errorf("%d partition(s) refused", n)}}
+	}
+	return nil
+}
+
+// runPull opens the source, sink and state and pulls once.
+func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Time) (*pull.Result, *pull.Options, error) {
+	src, err := store.Open(ctx, cfg.source, cfg.storeOpts)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sk.Close()
+	st, err := state.Open(cfg.stateDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	o := &pull.Options{Source: src, Sink: sk, State: st, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
+		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
+	o.From, o.To = cfg.days(now)
+	res, err := pull.Run(ctx, *o)
+	return res, o, err
+}
+
+// watchPull pulls every interval until the context ends (SIGINT, SIGTERM).
+// Failures are logged and retried at the next poll; a missed deadline is
+// logged once per day.
+func watchPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writer) error {
+	lateLogged := ""
+	for {
+		now := time.Now()
+		res, o, err := runPull(ctx, cfg, log, now)
+		if err != nil && ctx.Err() == nil {
+			log.Error("pull failed; retrying at the next poll", "err", err, "next", now.Add(cfg.interval).Format(time.RFC3339))
+		}
+		if res != nil && !cfg.quiet && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
+			printPullSummary(w, cfg, o, res, err)
+		}
+		if cfg.deadline != nil && o != nil {
+			var late *pull.LateError
+			if derr := o.CheckDeadline(*cfg.deadline, now); errors.As(derr, &late) && late.Date != lateLogged {
+				log.Error("partition missed its deadline", "err", derr)
+				lateLogged = late.Date
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(cfg.interval):
+		}
+	}
+}
+
+// printPullSummary writes one line per partition and the totals.
+func printPullSummary(w io.Writer, cfg *pullConfig, o *pull.Options, res *pull.Result, err error) {
+	fmt.Fprintf(w, "\nhackle-agent pull  %s  →  %s\n", o.Source, o.Sink)
+	var read, written, rejected, dups int64
+	for _, p := range res.Partitions {
+		line := string(p.Status)
+		switch p.Status {
+		case pull.Imported:
+			s := p.Summary
+			read, written, rejected, dups = read+s.Read, written+s.Written, rejected+s.Rejected, dups+s.Duplicates+s.DuplicatesEarlier
+			line = fmt.Sprintf("imported   %s rows (%s rejected, %s duplicates, %s already imported on earlier days)",
+				num(s.Written), num(s.Rejected), num(s.Duplicates), num(s.DuplicatesEarlier))
+		case pull.Unchanged:
+			line = "unchanged  (this version was imported before)"
+		case pull.NotReady:
+			line = "not ready  (no _SUCCESS yet)"
+		case pull.Refused:
+			line = "REFUSED    " + p.Reason
+		}
+		if p.Deleted {
+			line += "; deleted from the source"
+		}
+		fmt.Fprintf(w, "  dt=%s  %s\n", p.Date, line)
+	}
+	if len(res.Partitions) == 0 {
+		fmt.Fprintf(w, "  no dt= partitions in the source%s\n", rangeText(o.From, o.To))
+	}
+	fmt.Fprintf(w, "  partitions  %d imported · %d unchanged · %d not ready · %d refused\n",
+		res.Count(pull.Imported), res.Count(pull.Unchanged), res.Count(pull.NotReady), res.Count(pull.Refused))
+	fmt.Fprintf(w, "  rows        %s read · %s written · %s rejected · %s duplicates dropped\n", num(read), num(written), num(rejected), num(dups))
+	if res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
+		fmt.Fprintf(w, "  reports     %s/dt=…/  (browse: hackle-agent inspect %s/dt=DATE)\n", cfg.reportDir, cfg.reportDir)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "  outcome     FAILED: %v\n", err)
+	}
+}
+
+// rangeText describes the days pulled: "" for all, " from 2023-01-01 to 2023-01-07".
+func rangeText(from, to validate.Date) string {
+	switch {
+	case from.IsZero() && to.IsZero():
+		return ""
+	case from == to:
+		return " for " + from.String()
+	}
+	return fmt.Sprintf(" from %s to %s", from, to)
+}
