@@ -2,10 +2,7 @@ package pull
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -13,6 +10,7 @@ import (
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/report"
+	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -123,7 +121,7 @@ func (imp *importer) refuse(format string, args ...any) error {
 // manifest while it is read, then reads and loads its rows.
 func (imp *importer) file(ctx context.Context, name string) error {
 	key := imp.p.Prefix() + name
-	tmp, size, sum, err := imp.download(ctx, key)
+	tmp, size, sum, err := store.Download(ctx, imp.o.Source, key, imp.o.TempDir)
 	if err != nil {
 		return err
 	}
@@ -159,26 +157,6 @@ func (imp *importer) file(ctx context.Context, name string) error {
 	imp.rw.Report.Sources = append(imp.rw.Report.Sources, stats)
 	imp.sum.SourceFiles = append(imp.sum.SourceFiles, name)
 	return nil
-}
-
-func (imp *importer) download(ctx context.Context, key string) (*os.File, int64, string, error) {
-	rc, err := imp.o.Source.Get(ctx, key)
-	if err != nil {
-		return nil, 0, "", fmt.Errorf("read %s: %w", key, err)
-	}
-	defer rc.Close()
-	tmp, err := os.CreateTemp(imp.o.TempDir, "hackle-pull-*.parquet")
-	if err != nil {
-		return nil, 0, "", err
-	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), rc)
-	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return nil, 0, "", fmt.Errorf("read %s: %w", key, err)
-	}
-	return tmp, n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // row re-validates one row and loads it unless it is rejected or a
@@ -226,7 +204,7 @@ func (imp *importer) duplicate(file string, r *tolerant.Row, stats *validate.Sou
 }
 
 func (imp *importer) reject(file string, r *tolerant.Row) *validate.Reject {
-	return &validate.Reject{File: file, Row: r.Num, EventKey: r.Raw.EventKey, Raw: rawJSON(&r.Raw)}
+	return &validate.Reject{File: file, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
 }
 
 // finishReport sets the outcome of a partition's report.

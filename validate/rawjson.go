@@ -1,14 +1,12 @@
-package pull
+package validate
 
 import (
 	"encoding/json"
-
-	"github.com/hackle/hackle-agent/validate"
 )
 
-// rawJSON renders a row as read, for rejects.ndjson: a JSON object with the
+// JSON renders a row as read, for rejects.ndjson: a JSON object with the
 // layout's columns in order and maps as objects in their stored order.
-func rawJSON(r *validate.Raw) json.RawMessage {
+func (r *Raw) JSON() json.RawMessage {
 	b := []byte{'{'}
 	b = appendField(b, "ts", r.TS, false)
 	b = appendField(b, "event_key", r.EventKey, true)
@@ -35,7 +33,7 @@ func appendField(b []byte, name, value string, comma bool) []byte {
 	return appendString(b, value)
 }
 
-func appendMap(b []byte, name string, kvs []validate.KV) []byte {
+func appendMap(b []byte, name string, kvs []KV) []byte {
 	b = append(b, ',')
 	b = appendString(b, name)
 	b = append(b, ':', '{')
