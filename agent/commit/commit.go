@@ -202,3 +202,31 @@ func pause(step string) {
 		time.Sleep(time.Hour)
 	}
 }
+
+// Seal commits a partition whose part files are already in place (written
+// by Spark, BigQuery or Snowflake, then checked by validate --partition):
+// it writes _manifest.json, then _SUCCESS. A partition already sealed with
+// the same manifest is left alone. It returns whether it wrote anything.
+func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
+	prefix := PartitionPrefix(m.Date)
+	b := m.Encode()
+	existing, err := listPartition(ctx, st, prefix)
+	if err != nil {
+		return false, err
+	}
+	if _, ok := existing[SuccessName]; ok {
+		if _, old, err := ReadManifest(ctx, st, m.Date); err == nil && bytes.Equal(old, b) {
+			return false, nil
+		}
+		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
+			return false, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+		}
+	}
+	if err := st.Put(ctx, prefix+ManifestName, bytes.NewReader(b), int64(len(b))); err != nil {
+		return false, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
+	}
+	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
+		return false, fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	}
+	return true, nil
+}

@@ -12,7 +12,11 @@ func init() { commands = append(commands, validateCommand()) }
 
 func validateCommand() *cli.Command {
 	flags := append(inputFlags(), logFlags()...)
-	flags = append(flags, boolFlag("tui", "open the report in the terminal UI (inspect) when the run ends"))
+	flags = append(flags,
+		boolFlag("tui", "open the report in the terminal UI (inspect) when the run ends"),
+		stringFlag("partition", "", "check an existing partition instead of inputs: <bucket root>/dt=YYYY-MM-DD (a folder, s3:// or gs://)"),
+		boolFlag("commit", "with --partition: seal a partition below the thresholds with _manifest.json and _SUCCESS"),
+	)
 	return &cli.Command{
 		Name:      "validate",
 		Usage:     "check inputs against the schema and rules without writing anything",
@@ -27,6 +31,12 @@ rejected.`,
 }
 
 func runValidate(ctx context.Context, c *cli.Context) error {
+	if c.IsSet("partition") || c.String("partition") != "" {
+		return runValidatePartition(ctx, c)
+	}
+	if c.Bool("commit") {
+		return usagef("--commit goes with --partition")
+	}
 	p, err := loadPipeline(c, time.Now())
 	if err != nil {
 		return err

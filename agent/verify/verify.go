@@ -1,0 +1,239 @@
+// Package verify checks a dt= partition that another tool wrote (Spark,
+// BigQuery EXPORT DATA, Snowflake COPY INTO) against the import rules, and
+// can seal it with _manifest.json and _SUCCESS (DESIGN.md §7).
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/report"
+	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/converters/parquetfile"
+	"github.com/hackle/hackle-agent/converters/tolerant"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// Options configure one check.
+type Options struct {
+	Store store.Store // the bucket root holding dt=YYYY-MM-DD/
+	Date  validate.Date
+	Rules validate.Rules // From and To are set to Date
+
+	ReportDir    string
+	MaxErrorRate float64
+	MaxErrors    int64 // <0: no limit
+	Commit       bool  // seal the partition when it is below the thresholds
+	TempDir      string
+	Version      string
+	Log          *slog.Logger
+}
+
+// InvalidError refuses the partition: a file cannot be read as the import
+// layout, or too many rows are rejected. Nothing is sealed.
+type InvalidError struct{ Reason string }
+
+func (e *InvalidError) Error() string { return e.Reason }
+
+// Partition reads every data file of the partition tolerantly, validates
+// each row with the export rules, writes the report, and with Commit seals
+// a partition below the thresholds.
+func Partition(ctx context.Context, o Options) (*validate.Report, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	o.Rules.From, o.Rules.To = o.Date, o.Date
+	prefix := commit.PartitionPrefix(o.Date.String())
+	rep := &validate.Report{Command: "validate", AgentVersion: o.Version, Dates: []string{o.Date.String()},
+		Dest: o.Store.String(), StartedAt: time.Now().UTC().Truncate(time.Millisecond),
+		Threshold: validate.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors}}
+	rw, err := report.Create(o.ReportDir, rep)
+	if err != nil {
+		return nil, err
+	}
+	c := &check{o: o, rw: rw, seen: map[[16]byte]struct{}{}}
+	err = c.run(ctx, prefix)
+	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
+	if err != nil && rep.Outcome == "" {
+		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+	}
+	if cerr := rw.Close(); err == nil {
+		err = cerr
+	}
+	return rep, err
+}
+
+type check struct {
+	o     Options
+	rw    *report.Writer
+	seen  map[[16]byte]struct{}
+	files []commit.File
+	ev    validate.Event
+}
+
+func (c *check) run(ctx context.Context, prefix string) error {
+	names, err := c.dataFiles(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	rep := c.rw.Report
+	for _, name := range names {
+		if err := c.file(ctx, prefix, name); err != nil {
+			var inv *InvalidError
+			if errors.As(err, &inv) {
+				rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, inv.Reason
+			}
+			return err
+		}
+	}
+	cnt, t := rep.Counts, &rep.Threshold
+	if cnt.Read > 0 {
+		t.ErrorRate = float64(cnt.Rejected) / float64(cnt.Read)
+	}
+	if t.ErrorRate > t.MaxErrorRate || (t.MaxErrors >= 0 && cnt.Rejected > t.MaxErrors) {
+		t.Exceeded = true
+		rep.Outcome = validate.OutcomeRejected
+		rep.OutcomeReason = fmt.Sprintf("%d of %d rows rejected (%.2f%%), above the limits; not sealed", cnt.Rejected, cnt.Read, 100*t.ErrorRate)
+		return &InvalidError{Reason: rep.OutcomeReason}
+	}
+	rep.Partitions = []validate.PartitionStats{{Date: c.o.Date.String(), Rows: cnt.Written, Files: len(c.files)}}
+	for _, f := range c.files {
+		rep.Partitions[0].Bytes += f.Size
+	}
+	rep.Outcome = validate.OutcomeValid
+	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid", cnt.Written, cnt.Read)
+	if !c.o.Commit {
+		return nil
+	}
+	changed, err := commit.Seal(ctx, c.o.Store, c.manifest())
+	if err != nil {
+		return err
+	}
+	rep.Partitions[0].Changed = changed
+	rep.Outcome = validate.OutcomeCommitted
+	rep.OutcomeReason += "; sealed with " + commit.ManifestName + " and " + commit.SuccessName
+	if !changed {
+		rep.Outcome = validate.OutcomeUnchanged
+		rep.OutcomeReason += " already"
+	}
+	return nil
+}
+
+// dataFiles lists the partition's files other than markers (_SUCCESS,
+// _manifest.json, Spark's _committed_*, dot files), in name order.
+func (c *check) dataFiles(ctx context.Context, prefix string) ([]string, error) {
+	var names []string
+	err := c.o.Store.List(ctx, prefix, func(o store.ObjectInfo) error {
+		name := strings.TrimPrefix(o.Key, prefix)
+		if !strings.Contains(name, "/") && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", prefix, err)
+	}
+	if len(names) == 0 {
+		return nil, &InvalidError{Reason: fmt.Sprintf("%s/%s holds no data files", c.o.Store, prefix)}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// file reads one part.
+func (c *check) file(ctx context.Context, prefix, name string) error {
+	tmp, size, sum, err := store.Download(ctx, c.o.Store, prefix+name, c.o.TempDir)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	tf, err := tolerant.Open(tmp, size, tolerant.Options{Time: c.o.Rules.Time})
+	if err != nil {
+		return &InvalidError{Reason: fmt.Sprintf("%s: %v", name, err)}
+	}
+	if extra := tf.Extra(); len(extra) > 0 {
+		c.o.Log.Warn("columns outside the import layout are ignored", "file", name, "columns", extra)
+	}
+	c.warnNotCanonical(tmp, size, name)
+	stats := validate.SourceStats{File: prefix + name, Format: "parquet", Bytes: size, SHA256: sum}
+	var loopErr error
+	err = tf.Each(func(r *tolerant.Row) error {
+		loopErr = c.row(&stats, r)
+		return loopErr
+	})
+	if loopErr == nil && err != nil {
+		return &InvalidError{Reason: fmt.Sprintf("%s: %v", name, err)}
+	}
+	if loopErr != nil {
+		return loopErr
+	}
+	c.rw.Report.Sources = append(c.rw.Report.Sources, stats)
+	c.files = append(c.files, commit.File{Name: name, Size: size, Rows: tf.NumRows(), SHA256: sum})
+	return nil
+}
+
+// warnNotCanonical says when a file is readable but not exactly Hackle's
+// schema (a nullable column, micros, INT96…): Hackle may refuse it.
+func (c *check) warnNotCanonical(r io.ReaderAt, size int64, name string) {
+	pf, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return
+	}
+	if err := parquetfile.CheckSchema(pf); err != nil {
+		c.o.Log.Warn("the file is readable but not in Hackle's exact schema; export it with the types of DESIGN.md §1",
+			"file", name, "difference", err.Error())
+	}
+}
+
+func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {
+	rep := c.rw.Report
+	rep.Counts.Read++
+	stats.Read++
+	errs, warns := r.Issues, []validate.Issue(nil)
+	if len(errs) == 0 {
+		errs, warns = c.o.Rules.Check(&r.Raw, &c.ev)
+	}
+	rj := func() *validate.Reject {
+		return &validate.Reject{File: stats.File, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
+	}
+	if len(errs) > 0 {
+		stats.Rejected++
+		return c.rw.Reject(rj(), errs)
+	}
+	k := validate.UUIDKey(c.ev.InsertID)
+	if _, dup := c.seen[k]; dup {
+		stats.Duplicates++
+		d := rj()
+		d.Reason, d.Field, d.Value = validate.DuplicateInsertID, "insert_id", c.ev.InsertID
+		d.Message = fmt.Sprintf("insert_id %s appears earlier in the partition; Hackle keeps the first", c.ev.InsertID)
+		return c.rw.Duplicate(d)
+	}
+	c.seen[k] = struct{}{}
+	c.rw.Warn(warns)
+	rep.Counts.Written++
+	stats.Written++
+	return nil
+}
+
+func (c *check) manifest() *commit.Manifest {
+	rep := c.rw.Report
+	m := &commit.Manifest{Format: commit.ManifestFormat, Date: c.o.Date.String(), AgentVersion: c.o.Version,
+		Schema: commit.Schema, Files: c.files, Sources: []commit.Source{},
+		Validation: commit.Validation{Read: rep.Counts.Read, Written: rep.Counts.Written, Rejected: rep.Counts.Rejected, Duplicates: rep.Counts.Duplicates}}
+	for _, f := range c.files {
+		m.TotalRows += f.Rows
+		m.TotalBytes += f.Size
+	}
+	return m
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/agent/verify"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// partitionURL matches ".../dt=YYYY-MM-DD" with an optional trailing '/'.
+var partitionURL = regexp.MustCompile(`^(.*?)/?dt=(\d{4}-\d{2}-\d{2})/?$`)
+
+// runValidatePartition checks a partition another tool wrote, and with
+// --commit seals it (DESIGN.md §7).
+func runValidatePartition(ctx context.Context, c *cli.Context) error {
+	if len(c.StringSlice("input")) > 0 {
+		return usagef("give either --input or --partition, not both")
+	}
+	m := partitionURL.FindStringSubmatch(c.String("partition"))
+	if m == nil {
+		return usagef("--partition %q: name a partition folder ending in dt=YYYY-MM-DD", c.String("partition"))
+	}
+	root, day := m[1], m[2]
+	if root == "" {
+		root = "."
+	}
+	date, err := parseDate("partition", day)
+	if err != nil {
+		return err
+	}
+	// The time and threshold flags mean what they mean for inputs.
+	p := &pipeline{}
+	if err := p.rules(c, time.Now()); err != nil {
+		return err
+	}
+	log, err := newLogger(c, os.Stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, root, storeOptions(c))
+	if err != nil {
+		return runError(fmt.Errorf("--partition %s: %w", c.String("partition"), err))
+	}
+	reportDir := c.String("report-dir")
+	if reportDir == "" {
+		reportDir = filepath.Join("hackle-agent-report", "dt="+day)
+	}
+	rep, err := verify.Partition(ctx, verify.Options{
+		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,
+		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
+		Commit: c.Bool("commit"), Version: version, Log: log,
+	})
+	if rep != nil && !c.Bool("quiet") {
+		printSummary(os.Stderr, rep, reportDir)
+	}
+	var inv *verify.InvalidError
+	if errors.As(err, &inv) {
+		return exitError{code: exitRejected, err: reported{err}}
+	}
+	if err == nil && rep.Outcome == validate.OutcomeRejected {
+		return exitError{code: exitRejected, err: reported{errors.New(rep.OutcomeReason)}}
+	}
+	return err
+}
