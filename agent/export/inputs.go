@@ -150,19 +150,20 @@ func regularFiles(names []string) []string {
 // URL's folder (everything up to the last '/'), so that the last part can
 // be an object name, a glob, or empty for "everything below".
 func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, error) {
+	shown := store.Redact(raw)
 	if openStore == nil {
-		return nil, &InputError{fmt.Errorf("input %q: URLs are not supported here", raw)}
+		return nil, &InputError{fmt.Errorf("input %q: URLs are not supported here", shown)}
 	}
 	u, err := store.Parse(raw)
 	if err != nil {
-		return nil, &InputError{fmt.Errorf("input %q: %w", raw, err)}
+		return nil, &InputError{fmt.Errorf("input %q: %w", shown, err)}
 	}
 	dir, last := path.Split(u.Path)
 	folder := *u
 	folder.Path = dir
 	st, err := openStore(ctx, folder.String())
 	if err != nil {
-		return nil, fmt.Errorf("input %q: %w", raw, err)
+		return nil, fmt.Errorf("input %q: %w", shown, err)
 	}
 	base := strings.TrimSuffix(folder.String(), "/") + "/"
 	var ins []Input
@@ -180,7 +181,7 @@ func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, e
 		})
 	case strings.ContainsAny(last, "*?["):
 		if _, perr := path.Match(last, ""); perr != nil {
-			return nil, &InputError{fmt.Errorf("input %q: %w", raw, perr)}
+			return nil, &InputError{fmt.Errorf("input %q: %w", shown, perr)}
 		}
 		err = st.List(ctx, "", func(o store.ObjectInfo) error {
 			if ok, _ := path.Match(last, o.Key); ok && !strings.Contains(o.Key, "/") {
@@ -192,17 +193,17 @@ func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, e
 		var o store.ObjectInfo
 		o, err = st.Stat(ctx, last)
 		if errors.Is(err, store.ErrNotExist) {
-			return nil, &InputError{fmt.Errorf("input %q: no such object", raw)}
+			return nil, &InputError{fmt.Errorf("input %q: no such object", shown)}
 		}
 		if err == nil {
 			add(o)
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("input %q: %w", raw, err)
+		return nil, fmt.Errorf("input %q: %w", shown, err)
 	}
 	if len(ins) == 0 {
-		return nil, &InputError{fmt.Errorf("input %q: no object matches", raw)}
+		return nil, &InputError{fmt.Errorf("input %q: no object matches", shown)}
 	}
 	return ins, nil
 }

@@ -75,7 +75,10 @@ func Parse(raw string) (*url.URL, error) {
 	if i := strings.Index(raw, "://"); i > 0 && !strings.ContainsAny(raw[:i], `/\.`) {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("bad destination URL %q: %w", raw, err)
+			return nil, fmt.Errorf("%w: %q is not a valid URL", ErrUnsupported, raw)
+		}
+		if u.User != nil {
+			return nil, fmt.Errorf("%w: %s carries credentials; give them with --profile, the environment or --credentials-file instead", ErrUnsupported, u.Redacted())
 		}
 		u.Scheme = strings.ToLower(u.Scheme)
 		if u.Scheme == "file" {
@@ -86,6 +89,23 @@ func Parse(raw string) (*url.URL, error) {
 		return u, nil
 	}
 	return &url.URL{Scheme: "file", Path: raw}, nil
+}
+
+// Redact returns a location fit for messages: a URL with a password in it
+// gets the password masked. Everything the agent prints goes through it.
+func Redact(raw string) string {
+	if !strings.Contains(raw, "@") {
+		return raw
+	}
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	if i := strings.Index(raw, "://"); i > 0 {
+		if at := strings.LastIndex(raw, "@"); at > i {
+			return raw[:i+3] + "xxxxx" + raw[at:]
+		}
+	}
+	return raw
 }
 
 // Schemes lists the registered URL schemes.

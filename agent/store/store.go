@@ -39,7 +39,9 @@ type Store interface {
 	Stat(ctx context.Context, key string) (ObjectInfo, error)
 
 	// List calls fn for every object whose key starts with prefix, in
-	// lexical key order. An error from fn stops the listing and is returned.
+	// lexical key order. Folder placeholders (zero-byte keys ending in '/',
+	// as consoles create them) are not objects and are not listed. An error
+	// from fn stops the listing and is returned.
 	List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error
 
 	// Delete removes key. Deleting a missing key is not an error.

@@ -61,7 +61,7 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return usagef("no destination: give --dest (a folder, s3://bucket/prefix or gs://bucket/prefix)")
 	}
 	if o.Dest, err = store.Open(ctx, dest, storeOptions(c)); err != nil {
-		return runError(fmt.Errorf("--dest %s: %w", dest, err))
+		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
 	}
 	_, err = p.run(ctx, c)
 	return err

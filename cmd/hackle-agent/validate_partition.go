@@ -27,7 +27,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	}
 	m := partitionURL.FindStringSubmatch(c.String("partition"))
 	if m == nil {
-		return usagef("--partition %q: name a partition folder ending in dt=YYYY-MM-DD", c.String("partition"))
+		return usagef("--partition %q: name a partition folder ending in dt=YYYY-MM-DD", store.Redact(c.String("partition")))
 	}
 	root, day := m[1], m[2]
 	if root == "" {
@@ -48,7 +48,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	}
 	st, err := store.Open(ctx, root, storeOptions(c))
 	if err != nil {
-		return runError(fmt.Errorf("--partition %s: %w", c.String("partition"), err))
+		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
 	}
 	reportDir := c.String("report-dir")
 	if reportDir == "" {

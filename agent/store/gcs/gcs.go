@@ -179,6 +179,9 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(store.ObjectInf
 		if err != nil {
 			return s.wrap("list", prefix, err)
 		}
+		if strings.HasSuffix(a.Name, "/") {
+			continue // a folder placeholder, not an object
+		}
 		if err := fn(s.info(a)); err != nil {
 			return err
 		}

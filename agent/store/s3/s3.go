@@ -112,6 +112,9 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(store.ObjectInf
 			return s.wrap("list", prefix, err)
 		}
 		for _, o := range page.Contents {
+			if strings.HasSuffix(aws.ToString(o.Key), "/") {
+				continue // a folder placeholder, not an object
+			}
 			if err := fn(s.info(o)); err != nil {
 				return err
 			}
