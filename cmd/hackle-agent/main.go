@@ -21,6 +21,9 @@ var version = "dev"
 // registers its cobra commands: one file per command, none of them known here.
 var commands []*cli.Command
 
+// unknownCommand is set when the user names a command that does not exist.
+var unknownCommand string
+
 // stopProfile ends a --cpuprofile run.
 var stopProfile = func() {}
 
@@ -45,6 +48,9 @@ func newApp() *cli.App {
 		After:          func(*cli.Context) error { stopProfile(); return nil },
 		ExitErrHandler: func(*cli.Context, error) {}, // main decides exit codes
 		OnUsageError:   onUsageError,
+		CommandNotFound: func(c *cli.Context, name string) {
+			unknownCommand = name
+		},
 	}
 }
 
@@ -52,6 +58,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := newApp().RunContext(ctx, os.Args)
 	stop()
+	if err == nil && unknownCommand != "" {
+		err = usagef("unknown command %q: see hackle-agent --help", unknownCommand)
+	}
 	code := exitCode(err)
 	if err != nil && !isReported(err) {
 		fmt.Fprintf(os.Stderr, "hackle-agent: %v\n", err)

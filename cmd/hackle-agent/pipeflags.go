@@ -129,6 +129,9 @@ func (p *pipeline) rules(c *cli.Context, now time.Time) error {
 		return err
 	}
 	r.Time.Layout = c.String("ts-format")
+	if err := r.Time.Validate(); err != nil {
+		return usagef("--ts-format %q: %v", r.Time.Layout, err)
+	}
 	date, from, to := c.String("date"), c.String("from"), c.String("to")
 	switch {
 	case date != "" && (from != "" || to != ""):
