@@ -105,6 +105,11 @@ func (s *Store) PutFile(ctx context.Context, key, path string) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
+	// The rename must not become durable before the data: _SUCCESS,
+	// written after the parts, is synced.
+	if err := syncFile(path); err != nil {
+		return fmt.Errorf("file: put %q: %w", key, err)
+	}
 	err = os.Rename(path, p)
 	if errors.Is(err, syscall.EXDEV) {
 		f, err := os.Open(path)
@@ -128,6 +133,16 @@ func (s *Store) rename(key, from, to string) error {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
 	return syncDir(filepath.Dir(to))
+}
+
+// syncFile flushes a file's data to disk.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // syncDir makes a rename in dir durable.
