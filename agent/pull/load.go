@@ -2,6 +2,7 @@ package pull
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -122,6 +123,11 @@ func (imp *importer) refuse(format string, args ...any) error {
 func (imp *importer) file(ctx context.Context, name string) error {
 	key := imp.p.Prefix() + name
 	tmp, size, sum, err := store.Download(ctx, imp.o.Source, key, imp.o.TempDir)
+	if errors.Is(err, store.ErrNotExist) {
+		// Gone since the listing: the customer is re-exporting. Refuse this
+		// partition for now; the next run sees the new version.
+		return imp.refuse("%s disappeared while it was being imported", name)
+	}
 	if err != nil {
 		return err
 	}

@@ -154,11 +154,28 @@ func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResul
 }
 
 // deleteAfter removes an imported partition's objects: _SUCCESS first, so
-// that a half-deleted folder is never taken for a committed one.
+// that a half-deleted folder is never taken for a committed one. The
+// partition is listed again first: if the customer re-committed it since
+// the import (another version), nothing is deleted, so that the new
+// version is imported by the next run instead of vanishing.
 func (o *Options) deleteAfter(ctx context.Context, p *partition, pr *PartitionResult) error {
 	if !o.DeleteAfter {
 		return nil
 	}
+	fresh, err := listPartitions(ctx, o.Source, p.Date, p.Date)
+	if err != nil {
+		return fmt.Errorf("delete-after: %w", err)
+	}
+	if len(fresh) != 1 || !fresh[0].Ready() {
+		o.Log.Warn("not deleting: the partition changed since it was imported", "partition", p.Prefix())
+		return nil
+	}
+	if ver, _, err := version(ctx, o.Source, fresh[0]); err != nil || ver != pr.Version {
+		o.Log.Warn("not deleting: the partition was committed again since it was imported; the next run imports the new version",
+			"partition", p.Prefix(), "imported", pr.Version, "now", ver)
+		return nil
+	}
+	p = fresh[0]
 	if err := o.Source.Delete(ctx, p.Prefix()+"_SUCCESS"); err != nil {
 		return fmt.Errorf("delete-after: %w", err)
 	}

@@ -38,7 +38,7 @@ func pullCommand() *cli.Command {
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
 		stringFlag("from", "", "first day to pull (with --to)"),
 		stringFlag("to", "", "last day to pull (inclusive)"),
-		&cli.IntFlag{Name: "since", Usage: "pull the last N days up to yesterday (UTC)", EnvVars: []string{envName("since")}},
+		&cli.IntFlag{Name: "since", Usage: "pull the last N days up to yesterday (in --partition-timezone)", EnvVars: []string{envName("since")}},
 		&cli.IntFlag{Name: "dedup-days", Value: pull.DefaultDedupDays, Usage: "drop insert_ids already imported on this many earlier days (0: within the day only)", EnvVars: []string{envName("dedup-days")}},
 		stringFlag("source-timezone", "UTC", "time zone of ts stored as text without an offset"),
 		stringFlag("partition-timezone", "UTC", "time zone of the customer's partition days (their export --partition-timezone)"),
@@ -176,7 +176,7 @@ func (cfg *pullConfig) days(now time.Time) (from, to validate.Date) {
 	case !cfg.date.IsZero():
 		return cfg.date, cfg.date
 	case cfg.since > 0:
-		yesterday := validate.DateOf(now.UTC()).AddDays(-1)
+		yesterday := validate.DateOf(now.In(cfg.partitionTZ)).AddDays(-1)
 		return yesterday.AddDays(1 - cfg.since), yesterday
 	}
 	return cfg.from, cfg.to

@@ -6,6 +6,7 @@ package sink
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -90,6 +91,9 @@ func Register(scheme string, open Opener) {
 // Open opens the sink a URL names; a plain path is the "file" scheme.
 func Open(ctx context.Context, url string, opts Options) (Sink, error) {
 	scheme := Scheme(url)
+	if scheme == "file" && strings.Contains(url, "=") && strings.Contains(url, " ") {
+		return nil, fmt.Errorf("sink %s looks like a key=value connection string: give a postgres:// URL (the password in PGPASSWORD or ~/.pgpass)", Redact(url))
+	}
 	mu.RLock()
 	open, ok := openers[scheme]
 	mu.RUnlock()
@@ -107,17 +111,29 @@ func Scheme(url string) string {
 	return "file"
 }
 
-// Redact hides the password of a URL such as postgres://user:pw@host/db.
-func Redact(url string) string {
-	i := strings.Index(url, "://")
-	at := strings.LastIndex(url, "@")
-	if i < 0 || at < i {
-		return url
+// Redact hides the secrets of a URL such as postgres://user:pw@host/db or
+// postgres://host/db?password=pw, for messages and reports.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		if strings.Contains(strings.ToLower(raw), "password") {
+			return "(a connection string holding a password)"
+		}
+		return raw
 	}
-	if c := strings.Index(url[i+3:at], ":"); c >= 0 {
-		return url[:i+3+c] + ":xxxxx" + url[at:]
+	q := u.Query()
+	changed := false
+	for k := range q {
+		switch strings.ToLower(k) {
+		case "password", "sslpassword", "passfile", "sslkey":
+			q.Set(k, "xxxxx")
+			changed = true
+		}
 	}
-	return url
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }
 
 func schemes() []string {
