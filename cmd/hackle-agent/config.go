@@ -29,6 +29,41 @@ type configFile struct {
 	Mapping *mapping.Config
 }
 
+// configKey is where the applied config file is kept in the app's metadata.
+const configKey = "config-file"
+
+// withConfigFile gives a command the --config flag and applies the file
+// before the command runs: every command's flags can come from it.
+func withConfigFile(cmd *cli.Command) {
+	cmd.Flags = append([]cli.Flag{stringFlag("config", "", "YAML file: any flag of this command by name (and a mapping section for export/validate)", "c")}, cmd.Flags...)
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		if path := c.String("config"); path != "" {
+			cf, err := loadConfig(path)
+			if err != nil {
+				return err
+			}
+			if err := applyConfig(c, cf); err != nil {
+				return err
+			}
+			if c.App.Metadata == nil {
+				c.App.Metadata = map[string]any{}
+			}
+			c.App.Metadata[configKey] = cf
+		}
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
+}
+
+// appliedConfig is the config file withConfigFile applied, or nil.
+func appliedConfig(c *cli.Context) *configFile {
+	cf, _ := c.App.Metadata[configKey].(*configFile)
+	return cf
+}
+
 // envName is the environment variable of a flag: HACKLE_AGENT_MAX_ERROR_RATE.
 func envName(flag string) string {
 	return "HACKLE_AGENT_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))

@@ -226,3 +226,19 @@ func copyFile(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestConfigForEveryCommand: --config works for every command, not only
+// export and validate (DESIGN.md §3).
+func TestConfigForEveryCommand(t *testing.T) {
+	work := t.TempDir()
+	cfg := filepath.Join(work, "policy.yaml")
+	os.WriteFile(cfg, []byte("dest: s3://from-config/events\n"), 0o644)
+	res := runAgent(t, work, nil, "policy", "--config", cfg)
+	if res.code != 0 || !strings.Contains(res.stdout, "arn:aws:s3:::from-config/events/*") {
+		t.Errorf("policy --config: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	os.WriteFile(cfg, []byte("input: x.csv\n"), 0o644)
+	if res := runAgent(t, work, nil, "pull", "--config", cfg); res.code != 1 || !strings.Contains(res.stderr, `unknown setting "input"`) {
+		t.Errorf("a setting pull does not have: exit %d\n%s", res.code, res.stderr)
+	}
+}

@@ -32,6 +32,7 @@ func newApp() *cli.App {
 	onUsageError := func(c *cli.Context, err error, _ bool) error { return usageError{err} }
 	for _, c := range commands {
 		c.OnUsageError = onUsageError
+		withConfigFile(c)
 	}
 	return &cli.App{
 		Name:                 "hackle-agent",

@@ -28,7 +28,6 @@ func boolFlag(name, usage string) *cli.BoolFlag {
 // inputFlags are the flags of commands that read exports: export and validate.
 func inputFlags() []cli.Flag {
 	flags := []cli.Flag{
-		stringFlag("config", "", "YAML config: any flag by name, plus a mapping section", "c"),
 		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed", EnvVars: []string{envName("input")}},
 		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
 		stringFlag("delimiter", ",", "CSV delimiter (one character; \\t for tab)"),
@@ -60,14 +59,7 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	}
 	p := &pipeline{}
 	p.opts.Command = c.Command.Name
-	if path := c.String("config"); path != "" {
-		cf, err := loadConfig(path)
-		if err != nil {
-			return nil, err
-		}
-		if err := applyConfig(c, cf); err != nil {
-			return nil, err
-		}
+	if cf := appliedConfig(c); cf != nil {
 		p.opts.Mapping = cf.Mapping
 	}
 	openStore := func(ctx context.Context, url string) (store.Store, error) {
