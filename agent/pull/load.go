@@ -52,7 +52,7 @@ func (o *Options) importPartition(ctx context.Context, p *partition, m *commit.M
 
 func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manifest, pr *PartitionResult, rw *report.Writer) error {
 	date := p.Date.String()
-	load, err := o.Sink.Begin(ctx, sink.Partition{Date: date, Version: pr.Version})
+	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.Source.String(), Date: date, Version: pr.Version})
 	if err != nil {
 		return err
 	}

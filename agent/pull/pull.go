@@ -131,7 +131,7 @@ func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResul
 	if serr != nil {
 		return pr, serr
 	}
-	if prev != nil && prev.Version == ver {
+	if prev != nil && prev.Version == ver && prev.Sink == o.Sink.String() {
 		pr.Status = Unchanged
 		o.Log.Debug("partition already imported", "partition", p.Prefix(), "version", ver)
 		return pr, o.deleteAfter(ctx, p, &pr)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -132,7 +134,10 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 		cfg.deadline = &d
 	}
 	if cfg.stateDir == "" {
-		cfg.stateDir = "hackle-pull-state"
+		// One state per source and sink: a database sink serves many
+		// customers, and their imports and insert_ids must not mix.
+		sum := sha256.Sum256([]byte(store.Redact(cfg.source) + "\n" + sink.Redact(cfg.sink) + "#" + cfg.table))
+		cfg.stateDir = filepath.Join("hackle-pull-state", hex.EncodeToString(sum[:6]))
 		if sink.Scheme(cfg.sink) == "file" {
 			cfg.stateDir = filepath.Join(strings.TrimPrefix(cfg.sink, "file://"), "_hackle_pull_state")
 		}

@@ -17,6 +17,7 @@ import (
 
 // Partition names one version of one day's partition.
 type Partition struct {
+	Source  string // the bucket it comes from (store.String()): one sink serves many customers
 	Date    string // YYYY-MM-DD
 	Version string // changes whenever the source partition changes
 }

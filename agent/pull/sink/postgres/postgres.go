@@ -29,7 +29,7 @@ const batchRows = 10_000
 
 // columns are the table's columns in COPY order.
 var columns = []string{
-	"partition_date", "partition_version", "ts", "event_key", "identifiers", "insert_id",
+	"source", "partition_date", "partition_version", "ts", "event_key", "identifiers", "insert_id",
 	"metric_value", "user_properties", "event_properties", "platform_properties",
 }
 
@@ -69,8 +69,9 @@ func Open(ctx context.Context, url string, opts sink.Options) (sink.Sink, error)
 
 func (s *Sink) createTable(ctx context.Context) error {
 	t := s.table.Sanitize()
-	idx := pgx.Identifier{s.table[len(s.table)-1] + "_partition_date_idx"}.Sanitize()
+	idx := pgx.Identifier{s.table[len(s.table)-1] + "_source_date_idx"}.Sanitize()
 	sql := `CREATE TABLE IF NOT EXISTS ` + t + ` (
+	source              text          NOT NULL,
 	partition_date      date          NOT NULL,
 	partition_version   text          NOT NULL,
 	ts                  timestamptz   NOT NULL,
@@ -82,7 +83,7 @@ func (s *Sink) createTable(ctx context.Context) error {
 	event_properties    jsonb         NOT NULL,
 	platform_properties jsonb         NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ` + idx + ` ON ` + t + ` (partition_date)`
+CREATE INDEX IF NOT EXISTS ` + idx + ` ON ` + t + ` (source, partition_date)`
 	if _, err := s.conn.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("postgres: create table %s: %w", t, err)
 	}
@@ -106,13 +107,13 @@ func (s *Sink) Begin(ctx context.Context, p sink.Partition) (sink.Load, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: begin: %w", err)
 	}
-	l := &load{s: s, tx: tx, ctx: ctx, day: day, version: p.Version}
-	lockKey := s.table.Sanitize() + "/" + p.Date
+	l := &load{s: s, tx: tx, ctx: ctx, source: p.Source, day: day, version: p.Version}
+	lockKey := s.table.Sanitize() + "/" + p.Source + "/" + p.Date
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1))`, lockKey); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("postgres: lock %s: %w", lockKey, err)
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM `+s.table.Sanitize()+` WHERE partition_date = $1`, day); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM `+s.table.Sanitize()+` WHERE source = $1 AND partition_date = $2`, p.Source, day); err != nil {
 		tx.Rollback(ctx)
 		return nil, fmt.Errorf("postgres: delete rows of %s: %w", p.Date, err)
 	}
@@ -123,6 +124,7 @@ type load struct {
 	s       *Sink
 	tx      pgx.Tx
 	ctx     context.Context
+	source  string
 	day     time.Time
 	version string
 	batch   [][]any
@@ -135,7 +137,7 @@ func (l *load) Write(ev *validate.Event) error {
 		return errors.New("postgres: load already finished")
 	}
 	l.batch = append(l.batch, []any{
-		l.day, l.version, time.UnixMilli(ev.TS).UTC(), ev.EventKey, jsonObject(ev.Identifiers),
+		l.source, l.day, l.version, time.UnixMilli(ev.TS).UTC(), ev.EventKey, jsonObject(ev.Identifiers),
 		pgtype.UUID{Bytes: validate.UUIDKey(ev.InsertID), Valid: true},
 		pgtype.Numeric{Int: ev.MetricValue.Unscaled(), Exp: -validate.DecimalScale, Valid: true},
 		jsonObject(ev.UserProps), jsonObject(ev.EventProps), jsonObject(ev.PlatformProps),

@@ -199,3 +199,28 @@ func TestPullIntoPostgres(t *testing.T) {
 		t.Errorf("rows after the re-export: %v", got)
 	}
 }
+
+// TestSourcesShareATable: Hackle loads many customers into one table; a
+// load of one customer's day must not touch another customer's rows.
+func TestSourcesShareATable(t *testing.T) {
+	s, table := openTable(t)
+	ctx := context.Background()
+	for _, src := range []string{"s3://customer-a/hackle", "gs://customer-b/hackle"} {
+		l, err := s.Begin(ctx, sink.Partition{Source: src, Date: "2023-01-01", Version: "v1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= 2; n++ {
+			ev := event("2023-01-01", n)
+			l.Write(&ev)
+		}
+		if err := l.Commit(ctx, &sink.Summary{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	s.conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()+" WHERE source = 's3://customer-a/hackle'").Scan(&n)
+	if n != 2 {
+		t.Errorf("customer a has %d rows after customer b's load of the same day, want 2", n)
+	}
+}
