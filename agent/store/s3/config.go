@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"os"
 	"strings"
 	"time"
@@ -99,9 +100,12 @@ func newClient(cfg aws.Config, opts store.Options, region string) *s3.Client {
 }
 
 // findRegion returns opts.Region, else the bucket's region from
-// GetBucketLocation. When that fails the configured region is used, or
-// us-east-1 (what S3-compatible stores behind an endpoint expect). A bucket
-// that does not exist is an error.
+// GetBucketLocation. When that is denied (Hackle's policy puts an s3:prefix
+// condition on it, which the call does not carry), the region comes from
+// HeadBucket's x-amz-bucket-region header, which S3 sends even with a 403.
+// Failing both, the configured region is used, or us-east-1 (what
+// S3-compatible stores behind an endpoint expect). A bucket that does not
+// exist is an error.
 func findRegion(ctx context.Context, cfg aws.Config, opts store.Options, bucket string) (string, error) {
 	if opts.Region != "" {
 		return opts.Region, nil
@@ -118,6 +122,16 @@ func findRegion(ctx context.Context, cfg aws.Config, opts store.Options, bucket 
 		return "", errNoBucket(bucket)
 	case errors.Is(err, context.Canceled):
 		return "", err
+	}
+	head, herr := newClient(cfg, opts, probe).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if herr == nil && aws.ToString(head.BucketRegion) != "" {
+		return aws.ToString(head.BucketRegion), nil
+	}
+	var re *awshttp.ResponseError
+	if errors.As(herr, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" {
+			return r, nil
+		}
 	}
 	return probe, nil
 }
