@@ -128,6 +128,8 @@ func TestShapes(t *testing.T) {
 		{"ts string naive in source zone", parquet.String(), "ts", "2023-01-01 21:00:00", Options{Time: validate.TimeFormat{Location: seoul}}, ts, "1672574400000"},
 		{"ts string unparseable kept", parquet.String(), "ts", "yesterday", Options{}, ts, "yesterday"},
 		{"ts DOUBLE epoch seconds", parquet.Leaf(parquet.DoubleType), "ts", 1672574400.123, Options{}, ts, "1672574400123"},
+		{"ts local (isAdjustedToUTC=false) in the source zone", parquet.TimestampAdjusted(parquet.Millisecond, false), "ts", noon + 9*3600_000, Options{Time: validate.TimeFormat{Location: seoul}}, ts, "1672574400000"},
+		{"ts local (isAdjustedToUTC=false) without a zone is UTC", parquet.TimestampAdjusted(parquet.Microsecond, false), "ts", noon * 1000, Options{}, ts, "1672574400000"},
 		{"ts optional null", parquet.Optional(parquet.Timestamp(parquet.Microsecond)), "ts", nil, Options{}, ts, ""},
 		{"metric FLBA(4) DECIMAL(9,3) negative", parquet.Decimal(3, 9, parquet.FixedLenByteArrayType(4)), "metric_value", decBytes(big.NewInt(-1234567), 4), Options{}, metric, "-1234.567"},
 		{"metric BYTE_ARRAY DECIMAL(38,10)", parquet.Decimal(10, 38, parquet.ByteArrayType), "metric_value", decBytes(bigInt("12345678901234567890123"), 0), Options{}, metric, "1234567890123.4567890123"},

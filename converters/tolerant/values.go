@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"math/big"
 	"strconv"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
@@ -27,7 +28,12 @@ func (f *File) tsText(v parquet.Value, leaf *parquet.Column) string {
 	}
 	switch v.Kind() {
 	case parquet.Int64:
-		return strconv.FormatInt(toMillis(v.Int64(), timestampOf(leaf)), 10)
+		ts := timestampOf(leaf)
+		ms := toMillis(v.Int64(), ts)
+		if ts != nil && !ts.IsAdjustedToUTC {
+			ms = localMillis(ms, f.opts.Time.Location)
+		}
+		return strconv.FormatInt(ms, 10)
 	case parquet.Int96:
 		return strconv.FormatInt(int96Millis(v.Int96()), 10)
 	}
@@ -41,6 +47,17 @@ func (f *File) tsText(v parquet.Value, leaf *parquet.Column) string {
 		return strconv.FormatInt(ms, 10)
 	}
 	return s
+}
+
+// localMillis reads a TIMESTAMP with isAdjustedToUTC=false (Snowflake's
+// TIMESTAMP_NTZ, a BigQuery DATETIME): its millis are a wall-clock time,
+// here taken in loc (the source time zone; nil = UTC).
+func localMillis(ms int64, loc *time.Location) int64 {
+	if loc == nil || loc == time.UTC {
+		return ms
+	}
+	w := time.UnixMilli(ms).UTC()
+	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc).UnixMilli()
 }
 
 func toMillis(n int64, ts *format.TimestampType) int64 {
