@@ -214,6 +214,20 @@ func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	data := 0
+	for name := range existing {
+		if !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
+			data++
+		}
+	}
+	for _, f := range m.Files {
+		if size, ok := existing[f.Name]; !ok || size != f.Size {
+			return false, fmt.Errorf("%s%s changed while it was checked: not sealed", prefix, f.Name)
+		}
+	}
+	if data != len(m.Files) {
+		return false, fmt.Errorf("%s holds %d data files, %d were checked: not sealed", prefix, data, len(m.Files))
+	}
 	if _, ok := existing[SuccessName]; ok {
 		if _, old, err := ReadManifest(ctx, st, m.Date); err == nil && bytes.Equal(old, b) {
 			return false, nil

@@ -63,6 +63,10 @@ func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 	}
 	c := &check{o: o, rw: rw, seen: map[[16]byte]struct{}{}}
 	err = c.run(ctx, prefix)
+	var inv *InvalidError
+	if errors.As(err, &inv) {
+		c.warnForeignSuccess(ctx, prefix)
+	}
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
 		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
@@ -127,6 +131,15 @@ func (c *check) run(ctx context.Context, prefix string) error {
 		rep.OutcomeReason += " already"
 	}
 	return nil
+}
+
+// warnForeignSuccess says loudly when an invalid partition carries a
+// _SUCCESS another tool wrote (Spark does): Hackle would import it.
+func (c *check) warnForeignSuccess(ctx context.Context, prefix string) {
+	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err == nil {
+		c.o.Log.Error("this partition is invalid but carries a _SUCCESS that another tool wrote: Hackle will import it as it is; delete that _SUCCESS until the partition is fixed",
+			"partition", prefix)
+	}
 }
 
 // dataFiles lists the partition's files other than markers (_SUCCESS,

@@ -59,11 +59,15 @@ func TestValidatePartition(t *testing.T) {
 	bad := filepath.Join(work, "bad", "dt=2023-01-01")
 	os.MkdirAll(bad, 0o755)
 	copyFile(t, repoFile(t, "testdata/samples/events.ndjson"), filepath.Join(bad, "000000000000.parquet"))
+	os.WriteFile(filepath.Join(bad, "_SUCCESS"), nil, 0o644) // Spark's own marker
 	res = runAgent(t, work, nil, "validate", "--partition", bad, "--commit", "--report-dir", filepath.Join(work, "r4"))
 	if res.code != 3 || !strings.Contains(res.stderr, "000000000000.parquet") {
 		t.Errorf("an unreadable part: exit %d, want 3 naming the file\n%s", res.code, res.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(bad, "_SUCCESS")); err == nil {
+	if !strings.Contains(res.stderr, "carries a _SUCCESS that another tool wrote") {
+		t.Errorf("no warning about the foreign _SUCCESS over an invalid partition:\n%s", res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(bad, "_manifest.json")); err == nil {
 		t.Error("an invalid partition was sealed")
 	}
 	if res := runAgent(t, work, nil, "validate", "--partition", filepath.Join(work, "nodate")); res.code != 1 {
