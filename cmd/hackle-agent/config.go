@@ -35,6 +35,11 @@ const configKey = "config-file"
 // withConfigFile gives a command the --config flag and applies the file
 // before the command runs: every command's flags can come from it.
 func withConfigFile(cmd *cli.Command) {
+	for _, f := range cmd.Flags {
+		if f.Names()[0] == "config" {
+			return // done already (newApp runs more than once in tests)
+		}
+	}
 	cmd.Flags = append([]cli.Flag{stringFlag("config", "", "YAML file: any flag of this command by name (and a mapping section for export/validate)", "c")}, cmd.Flags...)
 	before := cmd.Before
 	cmd.Before = func(c *cli.Context) error {

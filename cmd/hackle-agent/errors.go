@@ -3,6 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+
+	"github.com/hackle/hackle-agent/agent/export"
+	"github.com/hackle/hackle-agent/agent/pull"
+	"github.com/hackle/hackle-agent/agent/verify"
 )
 
 // Exit codes (DESIGN.md §3). main turns errors into these in one place.
@@ -25,27 +29,27 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// exitError carries a specific exit code with its message (already printed
-// or to be printed).
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e exitError) Error() string { return e.err.Error() }
-func (e exitError) Unwrap() error { return e.err }
-
-// exitCode is the one place where errors become exit codes.
+// exitCode is the one place where errors become exit codes. Commands
+// return the domain's typed errors (wrapped as they like) and this switch
+// decides.
 func exitCode(err error) int {
-	var ue usageError
-	var ee exitError
+	var (
+		ue        usageError
+		threshold *export.ThresholdError
+		empty     *export.EmptyError
+		invalid   *verify.InvalidError
+		refused   *pull.RefusedError
+		late      *pull.LateError
+	)
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ee):
-		return ee.code
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &late):
+		return exitLate
+	case errors.As(err, &threshold), errors.As(err, &empty), errors.As(err, &invalid), errors.As(err, &refused):
+		return exitRejected
 	default:
 		return exitRuntime
 	}

@@ -208,7 +208,7 @@ func runError(err error) error {
 	case errors.As(err, &ie):
 		return usageError{err}
 	case errors.As(err, &te), errors.As(err, &ee):
-		return exitError{code: exitRejected, err: reported{err}}
+		return reported{err} // the summary says it; exitCode makes it 3
 	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, store.ErrUnsupported):
 		return usageError{err}
 	}

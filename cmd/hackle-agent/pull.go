@@ -201,11 +201,16 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 	if cfg.deadline != nil {
 		if err := o.CheckDeadline(*cfg.deadline, now); err != nil {
 			log.Error("partition missed its deadline", "err", err)
-			return exitError{code: exitLate, err: err}
+			return err // exitCode makes a *pull.LateError 4
 		}
 	}
 	if n := res.Count(pull.Refused); n > 0 {
-		return exitError{code: exitRejected, err: reported{fmt.Errorf("%d partition(s) refused", n)}}
+		for _, p := range res.Partitions {
+			if p.Status == pull.Refused {
+				first := &pull.RefusedError{Date: p.Date, Reason: p.Reason}
+				return reported{fmt.Errorf("%d partition(s) refused, the first: %w", n, first)}
+			}
+		}
 	}
 	return nil
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/verify"
-	"github.com/hackle/hackle-agent/validate"
 )
 
 // partitionURL matches ".../dt=YYYY-MM-DD" with an optional trailing '/'.
@@ -64,10 +63,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	}
 	var inv *verify.InvalidError
 	if errors.As(err, &inv) {
-		return exitError{code: exitRejected, err: reported{err}}
-	}
-	if err == nil && rep.Outcome == validate.OutcomeRejected {
-		return exitError{code: exitRejected, err: reported{errors.New(rep.OutcomeReason)}}
+		return reported{err} // the summary says it; exitCode makes it 3
 	}
 	return err
 }
