@@ -52,6 +52,15 @@ type Store interface {
 	String() string
 }
 
+// Close releases what a store holds (connections) when it implements
+// io.Closer; other stores hold nothing.
+func Close(st Store) error {
+	if c, ok := st.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
 // FilePutter is implemented by stores that can take a finished local file
 // more cheaply than through Put (the local store renames it into place).
 // The file at path is consumed: it no longer exists after a nil return.

@@ -57,6 +57,9 @@ func destURL(dest string) (string, error) {
 // runCheck opens dest, runs the permission check and prints its table.
 func runCheck(ctx context.Context, w io.Writer, dest string, opts store.Options) error {
 	st, err := store.Open(ctx, dest, opts)
+	if err == nil {
+		defer store.Close(st)
+	}
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,7 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	if o.Dest, err = store.Open(ctx, dest, storeOptions(c)); err != nil {
 		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
 	}
+	defer store.Close(o.Dest)
 	_, err = p.run(ctx, c)
 	return err
 }

@@ -219,8 +219,9 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Time) (*pull.Result, *pull.Options, error) {
 	src, err := store.Open(ctx, cfg.source, cfg.storeOpts)
 	if err != nil {
-		return nil, nil, usageError{err}
+		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
 	}
+	defer store.Close(src)
 	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
 	if err != nil {
 		return nil, nil, err

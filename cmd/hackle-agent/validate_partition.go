@@ -49,6 +49,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if err != nil {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
 	}
+	defer store.Close(st)
 	reportDir := c.String("report-dir")
 	if reportDir == "" {
 		reportDir = filepath.Join("hackle-agent-report", "dt="+day)

@@ -38,7 +38,10 @@ type Store struct {
 	source string // where the credentials came from, for messages
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store = (*Store)(nil)
+	_ io.Closer   = (*Store)(nil)
+)
 
 func open(ctx context.Context, u *url.URL, opts store.Options) (store.Store, error) {
 	return Open(ctx, u.Host, u.Path, opts)
