@@ -40,13 +40,15 @@ var (
 	_ store.Stager     = (*Store)(nil)
 )
 
-// New returns the store rooted at dir, creating dir if needed.
+// New returns the store rooted at dir. The folder is created by the first
+// write, so that opening a destination (for a dry run, say) changes nothing.
+// A path that exists but is not a folder is an error.
 func New(dir string) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("file: empty folder name")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("file: create %s: %w", dir, err)
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("file: %s is not a folder", dir)
 	}
 	return &Store{root: filepath.Clean(dir)}, nil
 }
