@@ -222,3 +222,31 @@ func TestPullFromCloud(t *testing.T) {
 		})
 	}
 }
+
+// TestPullWatchDeadline: in --watch mode a missed deadline is one error
+// line (not one per poll), and the watcher keeps running.
+func TestPullWatchDeadline(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "bucket"), 0o755)
+	cmd := exec.Command(binary, "pull", "--watch", "--interval", "50ms", "--source", "bucket", "--sink", "imported",
+		"--deadline", "00:00", "--deadline-tz", "Asia/Seoul", "--log-format", "json")
+	cmd.Dir, cmd.Env = dir, cleanEnv()
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	time.Sleep(2 * time.Second) // dozens of polls
+	if cmd.ProcessState != nil {
+		t.Fatalf("the watcher stopped:\n%s", errb.String())
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if n := strings.Count(errb.String(), "missed its deadline"); n != 1 {
+		t.Errorf("the missed deadline was logged %d times, want once:\n%s", n, errb.String())
+	}
+	if !strings.Contains(errb.String(), `"level":"ERROR"`) {
+		t.Errorf("the missed deadline is not an error line:\n%s", errb.String())
+	}
+}
