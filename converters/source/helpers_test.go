@@ -35,8 +35,25 @@ func (g got) String() string {
 var kindNames = map[Kind]string{String: "str", Number: "num", Bool: "bool", Null: "null", Object: "obj", Array: "arr"}
 
 // readAll opens data as the input called name and reads every record. err
-// is the error of Open or the fatal error of Next.
+// is the error of Open or the fatal error of Next. Unless opts sets a chunk
+// size, it reads data again cut into tiny chunks, and fails the test if
+// anything differs: records, line and row numbers, errors.
 func readAll(t testing.TB, name, data string, opts Options) (*Input, []got, error) {
+	t.Helper()
+	in, recs, err := readChunked(t, name, data, opts)
+	if opts.ChunkBytes == 0 {
+		for _, size := range []int{1, 2, 3, 7, 64} {
+			opts.ChunkBytes = size
+			_, recs2, err2 := readChunked(t, name, data, opts)
+			if fmt.Sprint(err) != fmt.Sprint(err2) || withRaw(recs) != withRaw(recs2) {
+				t.Errorf("%s in chunks of %d bytes:\n got %v, %v\nwant %v, %v", name, size, recs2, err2, recs, err)
+			}
+		}
+	}
+	return in, recs, err
+}
+
+func readChunked(t testing.TB, name, data string, opts Options) (*Input, []got, error) {
 	t.Helper()
 	in, err := Open(name, strings.NewReader(data), opts)
 	if err != nil {
@@ -98,4 +115,13 @@ func checkErr(t *testing.T, err error, want string) {
 	case want != "" && !strings.Contains(err.Error(), want):
 		t.Fatalf("error %q does not contain %q", err, want)
 	}
+}
+
+// withRaw renders records with their raw JSON.
+func withRaw(recs []got) string {
+	var b strings.Builder
+	for _, g := range recs {
+		fmt.Fprintf(&b, "%s raw=%s\n", g, g.Raw)
+	}
+	return b.String()
 }

@@ -7,59 +7,97 @@ import (
 	"io"
 )
 
-// arrayReader streams the elements of one top-level JSON array, each an object.
-type arrayReader struct {
+// arrayFramer cuts the elements of one top-level JSON array, each an
+// object, into chunks. Finding where an element ends takes a full scan,
+// done here with encoding/json; the elements are parsed from the chunks.
+type arrayFramer struct {
 	dec     *json.Decoder
+	size    int
 	started bool
-	done    bool // the closing ']' was read
-	rec     Record
+	done    bool  // the closing ']' was read
+	rows    int64 // elements cut so far
+	err     error // ends the input once the chunks before it are out
 	elem    json.RawMessage
 }
 
-func newArray(r *bufio.Reader) *arrayReader {
+func newArray(r *bufio.Reader, size int) *arrayFramer {
 	d := json.NewDecoder(r)
 	d.UseNumber()
-	return &arrayReader{dec: d}
+	return &arrayFramer{dec: d, size: size}
 }
 
-func (a *arrayReader) Columns() []string { return nil }
+func (a *arrayFramer) next() (*Chunk, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	buf := newChunkBuf(a.size)
+	var ends []int
+	for len(buf) < a.size {
+		if a.err = a.element(); a.err != nil {
+			break
+		}
+		buf = append(buf, a.elem...)
+		ends = append(ends, len(buf))
+		a.rows++
+	}
+	if len(ends) == 0 {
+		return nil, a.err
+	}
+	return &Chunk{buf: buf, text: chunkText(buf), ends: ends, format: JSON}, nil
+}
 
-func (a *arrayReader) Next() (*Record, error) {
+// element decodes the next element into a.elem, or returns io.EOF after
+// the closing ']'.
+func (a *arrayFramer) element() error {
 	if !a.started {
 		a.started = true
 		tok, err := a.dec.Token()
 		if err == io.EOF {
-			return nil, fmt.Errorf("empty input: expected a JSON array")
+			return fmt.Errorf("empty input: expected a JSON array")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("invalid JSON array: %w", err)
+			return fmt.Errorf("invalid JSON array: %w", err)
 		}
 		if d, ok := tok.(json.Delim); !ok || d != '[' {
-			return nil, fmt.Errorf("expected a JSON array ('['), found %v: use --format ndjson for one object per line", tok)
+			return fmt.Errorf("expected a JSON array ('['), found %v: use --format ndjson for one object per line", tok)
 		}
 	}
 	if a.done {
-		return nil, io.EOF
+		return io.EOF
 	}
 	if !a.dec.More() {
 		if _, err := a.dec.Token(); err != nil { // the closing ']'
-			return nil, fmt.Errorf("invalid JSON array after element %d: %w", a.rec.Row, unexpectedEOF(err))
+			return fmt.Errorf("invalid JSON array after element %d: %w", a.rows, unexpectedEOF(err))
 		}
 		// Anything but white space after the array would be silently lost.
 		if tok, err := a.dec.Token(); err != io.EOF {
-			return nil, fmt.Errorf("unexpected data after the JSON array (byte %d): %v", a.dec.InputOffset(), orToken(err, tok))
+			return fmt.Errorf("unexpected data after the JSON array (byte %d): %v", a.dec.InputOffset(), orToken(err, tok))
 		}
 		a.done = true
-		return nil, io.EOF
+		return io.EOF
 	}
 	a.elem = a.elem[:0]
 	if err := a.dec.Decode(&a.elem); err != nil {
-		return nil, fmt.Errorf("invalid JSON in array element %d (byte %d): %w", a.rec.Row+1, a.dec.InputOffset(), unexpectedEOF(err))
+		return fmt.Errorf("invalid JSON in array element %d (byte %d): %w", a.rows+1, a.dec.InputOffset(), unexpectedEOF(err))
 	}
-	rec := &a.rec
-	rec.Row++
-	rec.raw = a.elem
-	rec.Fields, rec.Err = parseObject(a.elem, rec.Fields[:0])
+	return nil
+}
+
+// nextElement returns the record of the next element.
+func (r *Records) nextElement() (*Record, error) {
+	if r.pos == len(r.c.ends) {
+		return nil, io.EOF
+	}
+	start := 0
+	if r.pos > 0 {
+		start = r.c.ends[r.pos-1]
+	}
+	text := r.c.text[start:r.c.ends[r.pos]]
+	r.pos++
+	r.rows++
+	rec := &r.rec
+	rec.Row, rec.text = r.rows, text
+	rec.Fields, rec.nested, rec.Err = parseRecord(text, rec.Fields[:0], rec.nested)
 	return rec, nil
 }
 

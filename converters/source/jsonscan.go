@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -13,27 +14,50 @@ import (
 const maxDepth = 10000
 
 // parseObject appends the top-level members of the JSON object in b to
-// fields. It does not go through reflection: strings without escapes are
-// sliced straight out, numbers keep their exact text, and nested values are
-// kept as compact JSON text. On error no field is appended.
-func parseObject(b []byte, fields []Field) ([]Field, error) {
+// fields. It does not go through reflection and does not copy: names,
+// strings without escapes, numbers (their exact text) and nested values
+// (their compact JSON text) are substrings of b. Only a string with escapes,
+// or a nested value holding white space, is a new string. On error no field
+// is appended.
+func parseObject(b string, fields []Field) ([]Field, error) {
+	s := scanner{b: b}
+	return s.top(fields)
+}
+
+// parseRecord is parseObject that also parses the members of the objects
+// among the top-level members, appending them to nested: an Object field's
+// Members are then at hand without a second parse (maps are such objects).
+func parseRecord(b string, fields, nested []Field) ([]Field, []Field, error) {
+	s := scanner{b: b, nested: nested[:0], collect: true}
+	fields, err := s.top(fields)
+	return fields, s.nested, err
+}
+
+// top appends the members of the object that is all of s.b to fields; on
+// error it appends none.
+func (s *scanner) top(fields []Field) ([]Field, error) {
 	n := len(fields)
-	fields, err := parseMembers(b, fields)
+	s.space()
+	if s.peek() != '{' {
+		return fields, s.errorf("expected a JSON object")
+	}
+	fields, err := s.object(fields, 0)
+	if err == nil {
+		err = s.end()
+	}
 	if err != nil {
 		return fields[:n], err
 	}
 	return fields, nil
 }
 
-func parseMembers(b []byte, fields []Field) ([]Field, error) {
-	s := scanner{b: b}
-	s.space()
-	if !s.eat('{') {
-		return fields, s.errorf("expected a JSON object")
-	}
+// object appends the members of the object at s.i, at depth (0 for the
+// top level), to fields.
+func (s *scanner) object(fields []Field, depth int) ([]Field, error) {
+	s.i++ // '{'
 	s.space()
 	if s.eat('}') {
-		return fields, s.end()
+		return fields, nil
 	}
 	for {
 		s.space()
@@ -46,10 +70,18 @@ func parseMembers(b []byte, fields []Field) ([]Field, error) {
 		}
 		s.space()
 		if !s.eat(':') {
+			if depth > 0 {
+				return fields, s.errorf("expected ':'")
+			}
 			return fields, s.errorf("expected ':' after %q", name)
 		}
 		s.space()
-		f, err := s.value(1)
+		var f Field
+		if depth == 0 && s.collect && s.peek() == '{' {
+			f, err = s.nestedObject()
+		} else {
+			f, err = s.value(depth + 1)
+		}
 		if err != nil {
 			return fields, err
 		}
@@ -60,25 +92,52 @@ func parseMembers(b []byte, fields []Field) ([]Field, error) {
 			continue
 		}
 		if s.eat('}') {
-			return fields, s.end()
+			return fields, nil
 		}
 		return fields, s.errorf("expected ',' or '}'")
 	}
 }
 
+// nestedObject reads a top-level member's object, keeping its members.
+func (s *scanner) nestedObject() (Field, error) {
+	start, first := s.i, len(s.nested)
+	outer := s.spaced
+	s.spaced = false
+	members, err := s.object(s.nested, 1)
+	s.nested = members
+	if err != nil {
+		return Field{}, err
+	}
+	f := Field{Text: s.b[start:s.i], Kind: Object, members: members[first:len(members):len(members)], parsed: true}
+	if s.spaced {
+		f.Text = compact(f.Text)
+	}
+	s.spaced = s.spaced || outer
+	return f, nil
+}
+
 // ParseObject parses a JSON object (a map column's cell) into fields; on
-// error it returns no field.
+// error it returns no field. The fields' text shares text's memory.
 func ParseObject(text string) ([]Field, error) {
-	fields, err := parseObject([]byte(text), nil)
+	fields, err := AppendObject(nil, text)
 	if err != nil {
 		return nil, err
 	}
 	return fields, nil
 }
 
+// AppendObject is ParseObject appending to fields, so that a caller can
+// reuse one slice; on error fields is returned as it was.
+func AppendObject(fields []Field, text string) ([]Field, error) {
+	return parseObject(text, fields)
+}
+
 type scanner struct {
-	b []byte
-	i int
+	b       string
+	i       int
+	spaced  bool    // space skipped some white space
+	collect bool    // parse the members of top-level members' objects
+	nested  []Field // where they go
 }
 
 func (s *scanner) errorf(format string, args ...any) error {
@@ -90,6 +149,7 @@ func (s *scanner) space() {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
 			s.i++
+			s.spaced = true
 		default:
 			return
 		}
@@ -129,7 +189,7 @@ func (s *scanner) str() (string, error) {
 		return "", err
 	}
 	if !escaped {
-		return string(s.b[start : s.i-1]), nil
+		return s.b[start : s.i-1], nil
 	}
 	return unescape(s.b[start : s.i-1]), nil
 }
@@ -139,6 +199,10 @@ func (s *scanner) str() (string, error) {
 func (s *scanner) skipStr() (escaped bool, err error) {
 	s.i++
 	for s.i < len(s.b) {
+		s.i = plainRun(s.b, s.i)
+		if s.i == len(s.b) {
+			break
+		}
 		c := s.b[s.i]
 		switch {
 		case c == '"':
@@ -158,6 +222,30 @@ func (s *scanner) skipStr() (escaped bool, err error) {
 	return escaped, s.errorf("unterminated string")
 }
 
+// plainRun returns the position of the first byte from i on that is a
+// quote, a backslash or a control character (or len(b)). It looks at 8
+// bytes at a time.
+func plainRun(b string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
+			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		// A byte of the result has its high bit set where x's byte is
+		// below 0x20, '"' or '\\' (the usual "has zero byte" tricks; bytes
+		// of 0x80 and above never match).
+		if ((x-ones*0x20)|(q-ones)|(bs-ones))&^x&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
 // escape moves past the escape sequence at s.i (which is '\\').
 func (s *scanner) escape() error {
 	s.i++
@@ -175,9 +263,10 @@ func (s *scanner) escape() error {
 }
 
 // hex4 is the value of 4 hex digits, or -1.
-func hex4(b []byte) rune {
+func hex4(b string) rune {
 	var r rune
-	for _, c := range b[:4] {
+	for i := range 4 {
+		c := b[i]
 		switch {
 		case c >= '0' && c <= '9':
 			c -= '0'
@@ -195,7 +284,7 @@ func hex4(b []byte) rune {
 
 // unescape decodes the content of a string already checked by skipStr. A
 // surrogate that is not part of a pair becomes U+FFFD, as in encoding/json.
-func unescape(b []byte) string {
+func unescape(b string) string {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
 		if b[i] != '\\' {
@@ -239,7 +328,7 @@ func (s *scanner) value(depth int) (Field, error) {
 		if err := s.number(); err != nil {
 			return Field{}, err
 		}
-		return Field{Text: string(s.b[start:s.i]), Kind: Number}, nil
+		return Field{Text: s.b[start:s.i], Kind: Number}, nil
 	case c == 't':
 		return Field{Text: "true", Kind: Bool}, s.literal("true")
 	case c == 'f':
@@ -247,6 +336,8 @@ func (s *scanner) value(depth int) (Field, error) {
 	case c == 'n':
 		return Field{Kind: Null}, s.literal("null")
 	case c == '{' || c == '[':
+		outer := s.spaced
+		s.spaced = false
 		if err := s.skipNested(depth + 1); err != nil {
 			return Field{}, err
 		}
@@ -254,7 +345,12 @@ func (s *scanner) value(depth int) (Field, error) {
 		if c == '[' {
 			kind = Array
 		}
-		return Field{Text: compact(s.b[start:s.i]), Kind: kind}, nil
+		text := s.b[start:s.i]
+		if s.spaced {
+			text = compact(text)
+		}
+		s.spaced = s.spaced || outer
+		return Field{Text: text, Kind: kind}, nil
 	case s.i == len(s.b):
 		return Field{}, s.errorf("unexpected end of input")
 	default:
@@ -276,7 +372,7 @@ func (s *scanner) skipValue(depth int) error {
 }
 
 func (s *scanner) literal(word string) error {
-	if !bytes.HasPrefix(s.b[s.i:], []byte(word)) {
+	if !strings.HasPrefix(s.b[s.i:], word) {
 		return s.errorf("expected %s", word)
 	}
 	s.i += len(word)
@@ -360,13 +456,10 @@ func (s *scanner) skipNested(depth int) error {
 }
 
 // compact removes insignificant white space from valid JSON.
-func compact(b []byte) string {
-	if bytes.IndexAny(b, " \t\r\n") < 0 {
-		return string(b)
-	}
+func compact(b string) string {
 	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		return string(b)
+	if err := json.Compact(&buf, []byte(b)); err != nil {
+		return b
 	}
 	return buf.String()
 }

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,11 +108,11 @@ func TestParseObjectRejects(t *testing.T) {
 // parseObject appends to the given fields, and on error leaves them as they were.
 func TestParseObjectAppends(t *testing.T) {
 	fs := []Field{{Name: "x", Text: "1"}}
-	fs, err := parseObject([]byte(`{"a":1,"b":2`), fs)
+	fs, err := parseObject(`{"a":1,"b":2`, fs)
 	if err == nil || len(fs) != 1 {
 		t.Fatalf("got %v, %v; want the one field and an error", fs, err)
 	}
-	fs, err = parseObject([]byte(`{"a":1}`), fs)
+	fs, err = parseObject(`{"a":1}`, fs)
 	if err != nil || fieldsString(fs) != `x="1" a="1"/num` {
 		t.Fatalf("got %v, %v", fs, err)
 	}
@@ -142,7 +143,7 @@ func FuzzParseObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fs, err := parseObject(b, nil)
+		fs, err := parseObject(string(b), nil)
 		want := isObject(b)
 		if (err == nil) != want {
 			t.Fatalf("parseObject(%q): err %v, but json.Valid says %v", b, err, want)
@@ -154,6 +155,7 @@ func FuzzParseObject(f *testing.F) {
 			return
 		}
 		compareWithDecoder(t, b, fs)
+		checkMembers(t, string(b), fs)
 	})
 }
 
@@ -210,4 +212,38 @@ func compareWithDecoder(t *testing.T, b []byte, fs []Field) {
 			t.Fatalf("%q: member %d = %q/%s, encoding/json %q/%s", b, i, f.Text, kindNames[f.Kind], want, kindNames[kind])
 		}
 	}
+}
+
+// checkMembers checks that parseRecord reads the same fields as
+// parseObject, and the members of each object as ParseObject of its text.
+func checkMembers(t *testing.T, b string, want []Field) {
+	got, _, err := parseRecord(b, nil, nil)
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("parseRecord(%q) = %d fields, %v; parseObject read %d", b, len(got), err, len(want))
+	}
+	for i, f := range got {
+		w := want[i]
+		if f.Name != w.Name || f.Text != w.Text || f.Kind != w.Kind {
+			t.Fatalf("parseRecord(%q) field %d = %+v, want %+v", b, i, f, w)
+		}
+		members, ok := f.Members()
+		if ok != (f.Kind == Object) {
+			t.Fatalf("parseRecord(%q) field %d: members %v for kind %d", b, i, ok, f.Kind)
+		}
+		if !ok {
+			continue
+		}
+		wm, err := ParseObject(f.Text)
+		if err != nil || fmt.Sprint(describe(members)) != fmt.Sprint(describe(wm)) {
+			t.Fatalf("parseRecord(%q) members of %s = %v, ParseObject says %v (%v)", b, f.Name, describe(members), describe(wm), err)
+		}
+	}
+}
+
+func describe(fs []Field) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, fmt.Sprintf("%s=%q/%d", f.Name, f.Text, f.Kind))
+	}
+	return out
 }

@@ -4,53 +4,63 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"strings"
 )
 
-// ndjsonReader reads one JSON object per line. Blank lines are skipped; a
-// line that is not a JSON object is a record with Err set.
-type ndjsonReader struct {
+// ndjsonFramer cuts NDJSON into chunks of whole lines.
+type ndjsonFramer struct {
 	r    *bufio.Reader
-	line int64
-	buf  []byte
-	rec  Record
+	size int
+	line int64 // lines before the next chunk
+	err  error // ends the input once the chunks before it are out
 }
 
-func newNDJSON(r *bufio.Reader) *ndjsonReader { return &ndjsonReader{r: r} }
-
-func (n *ndjsonReader) Columns() []string { return nil }
-
-func (n *ndjsonReader) Next() (*Record, error) {
-	for {
-		line, err := n.readLine()
-		if err != nil && (err != io.EOF || len(line) == 0) {
-			return nil, err
+func (f *ndjsonFramer) next() (*Chunk, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	var buf []byte
+	buf, f.err = fill(f.r, newChunkBuf(f.size), f.size)
+	for f.err == nil && len(buf) > 0 && buf[len(buf)-1] != '\n' {
+		var more []byte
+		more, f.err = f.r.ReadSlice('\n') // the rest of the last line
+		buf = append(buf, more...)
+		if f.err == bufio.ErrBufferFull {
+			f.err = nil
 		}
-		n.line++
-		line = bytes.TrimRight(line, "\r\n")
-		if len(bytes.TrimSpace(line)) == 0 {
-			if err == io.EOF {
-				return nil, io.EOF
-			}
+	}
+	if f.err != nil && f.err != io.EOF {
+		buf = buf[:bytes.LastIndexByte(buf, '\n')+1] // a broken input: the partial line is lost
+	}
+	if len(buf) == 0 {
+		return nil, f.err
+	}
+	c := &Chunk{buf: buf, text: chunkText(buf), line: f.line, format: NDJSON}
+	f.line += int64(bytes.Count(buf, []byte{'\n'}))
+	return c, nil
+}
+
+// nextLine returns the record of the next line holding a JSON object.
+// Blank lines are skipped; a line that is not a JSON object is a record
+// with Err set.
+func (r *Records) nextLine() (*Record, error) {
+	text := r.c.text
+	for r.pos < len(text) {
+		line := text[r.pos:]
+		if i := strings.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i+1]
+		}
+		r.pos += len(line)
+		r.line++
+		line = strings.TrimRight(line, "\r\n")
+		if len(strings.TrimSpace(line)) == 0 {
 			continue
 		}
-		rec := &n.rec
-		rec.Row++
-		rec.Line = n.line
-		rec.raw = line
-		rec.Fields, rec.Err = parseObject(line, rec.Fields[:0])
+		rec := &r.rec
+		r.rows++
+		rec.Row, rec.Line, rec.text = r.rows, r.line, line
+		rec.Fields, rec.nested, rec.Err = parseRecord(line, rec.Fields[:0], rec.nested)
 		return rec, nil
 	}
-}
-
-// readLine returns the next line, including its '\n', in a buffer reused
-// across calls.
-func (n *ndjsonReader) readLine() ([]byte, error) {
-	n.buf = n.buf[:0]
-	for {
-		chunk, err := n.r.ReadSlice('\n')
-		n.buf = append(n.buf, chunk...)
-		if err != bufio.ErrBufferFull {
-			return n.buf, err
-		}
-	}
+	return nil, io.EOF
 }

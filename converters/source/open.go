@@ -14,16 +14,56 @@ import (
 
 // Options say how to read an input; zero values mean "detect".
 type Options struct {
-	Format    Format // "" detects from the name, or from the content for stdin
-	Delimiter rune   // CSV delimiter; 0 means ',' (or '\t' for .tsv)
+	Format     Format // "" detects from the name, or from the content for stdin
+	Delimiter  rune   // CSV delimiter; 0 means ',' (or '\t' for .tsv)
+	ChunkBytes int    // about how much input a Chunk holds; 0 means DefaultChunkBytes
 }
 
-// Input is one opened input: its records and what was detected.
+// Input is one opened input: its records and what was detected. Read it
+// either by chunks (NextChunk, to parse them in other goroutines) or record
+// by record (Next), not both.
 type Input struct {
-	Reader
 	Format      Format
 	Compression string // "", "gzip" or "zstd"
 	closer      func()
+	framer      framer
+	header      []string
+
+	cur  *Records // Next's current chunk
+	rows int64    // records in the chunks before cur
+}
+
+var _ Reader = (*Input)(nil)
+
+// NextChunk returns the next chunk of whole records, or io.EOF after the
+// last one. Any other error is fatal for the input (an I/O or
+// decompression failure, a JSON array that cannot be resynchronised); it
+// comes after the chunks of the records before it.
+func (in *Input) NextChunk() (*Chunk, error) { return in.framer.next() }
+
+// Columns lists the CSV header, or nil.
+func (in *Input) Columns() []string { return in.header }
+
+// Next returns the next record, or io.EOF after the last one; see NextChunk
+// for the errors. The record is valid until the next call.
+func (in *Input) Next() (*Record, error) {
+	for {
+		if in.cur != nil {
+			rec, err := in.cur.Next()
+			if err != io.EOF {
+				if rec != nil {
+					rec.Row += in.rows
+				}
+				return rec, err
+			}
+			in.rows += in.cur.Rows()
+		}
+		c, err := in.NextChunk()
+		if err != nil {
+			return nil, err
+		}
+		in.cur = c.Records()
+	}
 }
 
 // Close releases the decompressor. It does not close the underlying stream.
@@ -71,18 +111,22 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		return nil, err
 	}
 	in.Format = format
+	size := opts.ChunkBytes
+	if size <= 0 {
+		size = DefaultChunkBytes
+	}
 	switch format {
 	case CSV:
-		c, err := newCSV(br, delim)
+		f, err := newCSVFramer(br, delim, size)
 		if err != nil {
 			in.Close()
 			return nil, err
 		}
-		in.Reader = c
+		in.framer, in.header = f, f.header
 	case NDJSON:
-		in.Reader = newNDJSON(br)
+		in.framer = &ndjsonFramer{r: br, size: size}
 	case JSON:
-		in.Reader = newArray(br)
+		in.framer = newArray(br, size)
 	}
 	return in, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"unsafe"
 )
 
 // RawJSON is the record as JSON for a reject report: the original JSON text
@@ -11,12 +12,13 @@ import (
 // of header → cell for a CSV row, in column order.
 func (r *Record) RawJSON() json.RawMessage {
 	if r.header == nil {
-		if json.Valid(r.raw) {
+		raw := unsafe.Slice(unsafe.StringData(r.text), len(r.text)) // only read
+		if json.Valid(raw) {
 			// Invalid UTF-8 can only sit inside strings of valid JSON:
 			// replacing it keeps the JSON valid and the file readable.
-			return bytes.ToValidUTF8(r.raw, []byte("\ufffd"))
+			return bytes.ToValidUTF8(raw, []byte("\ufffd"))
 		}
-		return quoteJSON(nil, string(r.raw))
+		return quoteJSON(nil, r.text)
 	}
 	b := []byte{'{'}
 	for i, cell := range r.cells {

@@ -26,7 +26,15 @@ type Field struct {
 	Name string
 	Text string
 	Kind Kind
+
+	parsed  bool    // members holds the members of an Object
+	members []Field // valid until the record's reader moves on
 }
+
+// Members returns the members of an Object field of an NDJSON or JSON
+// record, parsed along with the record; ok is false when the field was not
+// parsed that way (ParseObject then reads its Text).
+func (f *Field) Members() (members []Field, ok bool) { return f.members, f.parsed }
 
 // Record is one source record. A Reader reuses it: it is valid until the
 // next call to Next.
@@ -39,10 +47,15 @@ type Record struct {
 	// reader goes on with the next record.
 	Err error
 
-	raw    []byte   // JSON text of the record when it came from JSON
+	text   string   // the record's source text: a JSON line or element, a CSV row
+	nested []Field  // the members of Object fields
 	header []string // CSV header, for RawJSON
 	cells  []string // CSV cells
 }
+
+// Text is the record's source text, as it appears in the input (a CSV
+// row with its line end). It shares the chunk's memory.
+func (r *Record) Text() string { return r.text }
 
 // Get returns the first field called name.
 func (r *Record) Get(name string) (Field, bool) {

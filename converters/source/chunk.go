@@ -1,0 +1,129 @@
+package source
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// DefaultChunkBytes is about how much input one Chunk holds.
+const DefaultChunkBytes = 1 << 20
+
+// Chunk is a run of whole records of one input, cut by Input.NextChunk so
+// that it can be parsed on its own, in any goroutine. Its text is never
+// changed once cut: the fields of its records are substrings of it, and
+// stay valid as long as they are referenced.
+type Chunk struct {
+	buf    []byte // the memory of text, for Recycle
+	text   string
+	line   int64 // lines of the input before text; 0 for a JSON array, which has no line numbers
+	ends   []int // JSON array: where each element of text ends
+	format Format
+	comma  rune
+	header []string // CSV
+}
+
+// Recycle gives the chunk's memory back, to be read into again: call it
+// only when nothing refers to the chunk's text any more, not even a
+// string of one of its records. Using a chunk is optional: a chunk not
+// recycled is left to the garbage collector.
+func (c *Chunk) Recycle() {
+	if c.buf != nil {
+		// A string still pointing here would read the next input: make it
+		// read NULs at once instead, to be caught.
+		clear(c.buf)
+		b := c.buf[:0]
+		c.buf, c.text = nil, ""
+		chunkBufs.Put(&b)
+	}
+}
+
+// chunkBufs holds recycled chunk buffers.
+var chunkBufs sync.Pool
+
+// newChunkBuf returns an empty buffer of at least size bytes of capacity.
+func newChunkBuf(size int) []byte {
+	for range 2 { // a buffer too small (of another input) is dropped
+		p, _ := chunkBufs.Get().(*[]byte)
+		if p == nil {
+			break
+		}
+		if cap(*p) >= size {
+			return (*p)[:0]
+		}
+	}
+	return make([]byte, 0, size)
+}
+
+// framer cuts an input into chunks; next returns io.EOF after the last one.
+type framer interface {
+	next() (*Chunk, error)
+}
+
+// chunkText makes the text of a chunk from a buffer that nothing will
+// write to again, without copying it.
+func chunkText(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+// Records returns a reader of the chunk's records. Their Row counts from 1
+// within the chunk (Input.Next adds the rows of the chunks before); their
+// Line is the line in the whole input.
+func (c *Chunk) Records() *Records {
+	r := &Records{c: c, line: c.line}
+	if c.format == CSV {
+		r.csv = newCSVReader(strings.NewReader(c.text), c.comma)
+		r.rec.header = c.header
+	}
+	return r
+}
+
+// RawJSON is Record.RawJSON of the record whose Text is text, a record of
+// this chunk that is no longer at hand.
+func (c *Chunk) RawJSON(text string) json.RawMessage {
+	rec := Record{text: text, header: c.header}
+	if c.format == CSV {
+		rec.cells, _ = newCSVReader(strings.NewReader(text), c.comma).Read()
+	}
+	return rec.RawJSON()
+}
+
+// Records reads the records of one Chunk. It reuses its Record: a record
+// is valid until the next call to Next (its strings, though, stay valid).
+type Records struct {
+	c    *Chunk
+	pos  int   // NDJSON: next byte of text; JSON array: next element
+	line int64 // NDJSON: lines read
+	csv  *csv.Reader
+	rows int64 // records returned so far
+	rec  Record
+}
+
+// Next returns the next record, or io.EOF after the last one.
+func (r *Records) Next() (*Record, error) {
+	switch r.c.format {
+	case CSV:
+		return r.nextCSV()
+	case JSON:
+		return r.nextElement()
+	}
+	return r.nextLine()
+}
+
+// Rows is the number of records returned so far.
+func (r *Records) Rows() int64 { return r.rows }
+
+// fill reads from rd into buf until it holds size bytes (at most its
+// capacity), stopping at the first error (io.EOF at the end of the input).
+func fill(rd io.Reader, buf []byte, size int) ([]byte, error) {
+	size = min(size, cap(buf))
+	for len(buf) < size {
+		n, err := rd.Read(buf[len(buf):size])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
