@@ -9,10 +9,19 @@ import (
 )
 
 // Mapper maps the records of one input. Compile it once per input: column
-// positions are resolved against that input's header.
+// positions are resolved against that input's header. A Mapper is not safe
+// for concurrent use: give each goroutine its own Clone.
 type Mapper struct {
 	ts, eventKey, insertID, metric getter
-	maps                           [4]mapGetter // identifiers, user, event, platform
+	maps                           [4]mapGetter   // identifiers, user, event, platform
+	members                        []source.Field // scratch for the members of a JSON object
+}
+
+// Clone returns a Mapper of the same input for another goroutine.
+func (m *Mapper) Clone() *Mapper {
+	c := *m
+	c.members = nil
+	return &c
 }
 
 var mapNames = [4]string{"identifiers", "user_properties", "event_properties", "platform_properties"}
@@ -163,7 +172,7 @@ func (m *Mapper) Map(rec *source.Record, raw *validate.Raw) []validate.Issue {
 	var issues []validate.Issue
 	dst := [4]*[]validate.KV{&raw.Identifiers, &raw.UserProps, &raw.EventProps, &raw.PlatformProps}
 	for i := range m.maps {
-		kv, issue := m.maps[i].fill(rec, (*dst[i])[:0])
+		kv, issue := m.fill(&m.maps[i], rec, (*dst[i])[:0])
 		*dst[i] = kv
 		if issue != nil {
 			issues = append(issues, *issue)
@@ -172,7 +181,9 @@ func (m *Mapper) Map(rec *source.Record, raw *validate.Raw) []validate.Issue {
 	return issues
 }
 
-func (mg *mapGetter) fill(rec *source.Record, kv []validate.KV) ([]validate.KV, *validate.Issue) {
+// fill appends the entries of one map. Their strings share the record's
+// memory: a JSON object is read without copying.
+func (m *Mapper) fill(mg *mapGetter, rec *source.Record, kv []validate.KV) ([]validate.KV, *validate.Issue) {
 	explicit := func(key string) bool {
 		for _, k := range mg.keys {
 			if strings.EqualFold(k.key, key) {
@@ -188,7 +199,7 @@ func (mg *mapGetter) fill(rec *source.Record, kv []validate.KV) ([]validate.KV, 
 	}
 	var issue *validate.Issue
 	if f, ok := mg.json.get(rec); ok && f.Kind != source.Null && !(f.Kind == source.String && strings.TrimSpace(f.Text) == "") {
-		members, err := objectMembers(f)
+		members, err := m.objectMembers(f)
 		if err != nil {
 			issue = &validate.Issue{Reason: validate.MapInvalid, Field: mg.name, Value: f.Text,
 				Message: fmt.Sprintf("%s: column %q is not a JSON object: %v", mg.name, mg.json.column, err)}
@@ -221,11 +232,16 @@ func (mg *mapGetter) keep(f source.Field) bool {
 }
 
 // objectMembers reads a map column: a JSON object value, or a string cell
-// holding one.
-func objectMembers(f source.Field) ([]source.Field, error) {
+// holding one. The members are valid until the next call.
+func (m *Mapper) objectMembers(f source.Field) ([]source.Field, error) {
+	if members, ok := f.Members(); ok {
+		return members, nil // parsed with the record
+	}
 	switch f.Kind {
 	case source.Object, source.String:
-		return source.ParseObject(f.Text)
+		var err error
+		m.members, err = source.AppendObject(m.members[:0], f.Text)
+		return m.members, err
 	}
 	return nil, fmt.Errorf("found a JSON %s", kindName(f.Kind))
 }
