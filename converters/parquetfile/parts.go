@@ -73,6 +73,9 @@ func (p *Parts) Close() ([]PartInfo, error) {
 		p.err = p.finish()
 	}
 	if p.file != nil { // only after an error
+		if p.w != nil {
+			p.w.stop()
+		}
 		p.file.Close()
 		p.file = nil
 	}
