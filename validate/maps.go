@@ -11,6 +11,7 @@ import (
 // An empty key is dropped with the warning EmptyKey; invalid UTF-8 in a key
 // or value rejects the row (InvalidUTF8). Values are kept as given.
 func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, []Issue) {
+	sorted := len(dst) == 0
 	for _, kv := range src {
 		key := trimSpace(kv.Key)
 		if !utf8.ValidString(key) {
@@ -28,9 +29,14 @@ func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, [
 			errs = append(errs, issue(InvalidUTF8, field+"."+key, kv.Value,
 				field+"."+key+" is not valid UTF-8."))
 		}
+		if n := len(dst); n > 0 && key < dst[n-1].Key {
+			sorted = false
+		}
 		dst = append(dst, KV{Key: key, Value: kv.Value})
 	}
-	slices.SortStableFunc(dst, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
+	if !sorted { // exports often list keys in order already
+		slices.SortStableFunc(dst, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
+	}
 	w := 0
 	for i := range dst {
 		if w > 0 && dst[w-1].Key == dst[i].Key {
