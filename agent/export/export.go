@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/commit"
@@ -45,7 +47,7 @@ type Options struct {
 	Version string
 	Log     *slog.Logger
 
-	// Progress, when set, is called now and then from the reading goroutine
+	// Progress, when set, is called now and then from the goroutine of Run
 	// with the input bytes consumed so far (all inputs) and the rows read.
 	Progress func(bytes, rows int64)
 }
@@ -65,6 +67,9 @@ func (e *EmptyError) Error() string { return e.Reason }
 func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Parquet.Threads == 0 {
+		o.Parquet.Threads = o.Threads
 	}
 	rep := &validate.Report{
 		Command:      o.Command,
@@ -111,7 +116,7 @@ type day struct {
 	date    validate.Date
 	dir     string
 	parts   *parquetfile.Parts
-	seen    map[[16]byte]struct{}
+	seen    idSet // insert_ids written
 	written int64
 	dups    int64
 	files   []parquetfile.PartInfo
@@ -180,7 +185,8 @@ func (r *run) prepareStaging() error {
 	return os.WriteFile(filepath.Join(dir, "pid"), []byte(fmt.Sprint(os.Getpid())), 0o644)
 }
 
-// readInput streams one input through mapping and validation.
+// readInput streams one input through the pipeline (pipeline.go) and
+// writes its batches, in input order.
 func (r *run) readInput(ctx context.Context, input Input) error {
 	name := input.Name
 	rc, err := input.Open(ctx)
@@ -202,79 +208,89 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 	stats := &r.rep.Sources[len(r.rep.Sources)-1]
 	r.o.Log.Info("reading input", "file", name, "format", in.Format, "compression", in.Compression)
 
-	var raw validate.Raw
-	var ev validate.Event
-	for {
-		rec, err := in.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("input %q: after row %d: %w", name, stats.Read, err)
-		}
-		if stats.Read%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if r.o.Progress != nil {
-				r.o.Progress(r.bytesDone+h.n, r.rep.Counts.Read)
-			}
-		}
-		stats.Read++
-		r.rep.Counts.Read++
-		if err := r.row(name, mapper, rec, &raw, &ev, stats); err != nil {
+	pctx, cancel := context.WithCancel(ctx)
+	order, wait := startPipeline(pctx, in, mapper, &r.o.Rules, r.o.Threads)
+	defer wait()
+	defer cancel()
+	var rows int64 // records of the chunks before
+	for out := range order {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if r.o.Progress != nil {
+			r.o.Progress(r.bytesDone+h.n.Load(), r.rep.Counts.Read)
+		}
+		b := <-out
+		if b.err != nil {
+			return fmt.Errorf("input %q: after row %d: %w", name, stats.Read, b.err)
+		}
+		if err := r.write(name, b, rows, stats); err != nil {
+			return err
+		}
+		rows += int64(b.n)
+		b.release()
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	wait()
 	// Drain what the format reader did not consume, so the checksum covers the file.
 	if _, err := io.Copy(io.Discard, h); err != nil {
 		return fmt.Errorf("input %q: %w", name, err)
 	}
-	stats.Bytes, stats.SHA256 = h.n, hex.EncodeToString(h.h.Sum(nil))
-	r.bytesDone += h.n
+	stats.Bytes, stats.SHA256 = h.n.Load(), hex.EncodeToString(h.h.Sum(nil))
+	r.bytesDone += stats.Bytes
 	r.sources = append(r.sources, commit.Source{Path: name, Size: stats.Bytes, SHA256: stats.SHA256})
 	return nil
 }
 
-// row handles one record.
-func (r *run) row(name string, mapper *mapping.Mapper, rec *source.Record, raw *validate.Raw, ev *validate.Event, stats *validate.SourceStats) error {
-	var errs, warns []validate.Issue
-	if rec.Err != nil {
-		errs = []validate.Issue{{Reason: validate.RecordInvalid, Message: rec.Err.Error()}}
-	} else {
-		errs = mapper.Map(rec, raw)
-		e, w := r.o.Rules.Check(raw, ev)
-		errs, warns = append(errs, e...), w
+// write handles the rows of one batch; rows is the number of records of
+// the input before it. Nothing may keep a string of the batch once it
+// returns (its chunk is recycled): the report keeps copies (EventKey, the
+// key of a count), the Parquet writer copies what it writes.
+func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceStats) error {
+	for i := range b.rows[:b.n] {
+		rw := &b.rows[i]
+		stats.Read++
+		r.rep.Counts.Read++
+		if len(rw.errs) > 0 {
+			stats.Rejected++
+			rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
+			if err := r.rw.Reject(rj, rw.errs); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := r.event(name, b, rw, rows, stats); err != nil {
+			return err
+		}
 	}
-	if len(errs) > 0 {
-		stats.Rejected++
-		return r.rw.Reject(r.reject(name, rec, raw), errs)
-	}
+	return nil
+}
+
+// event writes a valid row unless its insert_id was seen before on its day.
+func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.SourceStats) error {
+	ev := &rw.ev
 	d, err := r.day(r.o.Rules.DayOf(ev.TS))
 	if err != nil {
 		return err
 	}
 	key := validate.UUIDKey(ev.InsertID)
-	if _, dup := d.seen[key]; dup {
+	if !d.seen.add(key) {
 		d.dups++
 		stats.Duplicates++
-		rj := r.reject(name, rec, raw)
+		rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
 		rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", ev.InsertID
 		rj.Message = fmt.Sprintf("insert_id %s was already seen on %s; the first row is kept", ev.InsertID, d.date)
 		return r.rw.Duplicate(rj)
 	}
-	d.seen[key] = struct{}{}
-	r.rw.Warn(warns)
+	r.rw.Warn(rw.warns)
 	if err := d.parts.Write(ev); err != nil {
 		return fmt.Errorf("write partition %s: %w", d.date, err)
 	}
 	d.written++
 	stats.Written++
 	return nil
-}
-
-func (r *run) reject(name string, rec *source.Record, raw *validate.Raw) *validate.Reject {
-	return &validate.Reject{File: name, Line: rec.Line, Row: rec.Row, EventKey: raw.EventKey, Raw: rec.RawJSON()}
 }
 
 // day returns the partition being written for date, starting it if needed.
@@ -286,7 +302,7 @@ func (r *run) day(date validate.Date) (*day, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("staging folder: %w", err)
 	}
-	d := &day{date: date, dir: dir, parts: parquetfile.NewParts(dir, r.o.Parquet), seen: map[[16]byte]struct{}{}}
+	d := &day{date: date, dir: dir, parts: parquetfile.NewParts(dir, r.o.Parquet)}
 	r.days[date] = d
 	return d, nil
 }
@@ -437,16 +453,17 @@ func removeAbandoned(base string, log *slog.Logger) {
 	}
 }
 
-// hashingReader counts and hashes what passes through it.
+// hashingReader counts and hashes what passes through it. n may be read
+// from another goroutine than the one reading.
 type hashingReader struct {
 	r io.Reader
 	h hash.Hash
-	n int64
+	n atomic.Int64
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
-	h.n += int64(n)
+	h.n.Add(int64(n))
 	h.h.Write(p[:n])
 	return n, err
 }
