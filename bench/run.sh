@@ -24,6 +24,7 @@ go build -o "$DATA/hackle-agent" ./cmd/hackle-agent
 
 # measure NAME THREADS CMD…: runs CMD under GNU time; prints "wall_s rss_mb".
 measure() {
+	shift 2
 	local log=$DATA/time.log
 	/usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$DATA/stderr.log" || { cat "$DATA/stderr.log" >&2; return 1; }
 	local wall rss
