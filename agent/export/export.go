@@ -102,13 +102,14 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 
 // run is the state of one Run.
 type run struct {
-	o         Options
-	rep       *validate.Report
-	rw        *report.Writer
-	days      map[validate.Date]*day
-	staging   string
-	sources   []commit.Source
-	bytesDone int64 // input bytes of the inputs already read
+	o           Options
+	rep         *validate.Report
+	rw          *report.Writer
+	days        map[validate.Date]*day
+	staging     string
+	stagingLock *os.File // flock held while the run lives (staging.go)
+	sources     []commit.Source
+	bytesDone   int64 // input bytes of the inputs already read
 }
 
 // day is one partition being written.
@@ -126,7 +127,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 	if err := r.prepareStaging(); err != nil {
 		return err
 	}
-	defer os.RemoveAll(r.staging)
+	defer r.removeStaging()
 	for _, in := range r.o.Inputs {
 		if err := r.readInput(ctx, in); err != nil {
 			return err
@@ -163,26 +164,6 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return nil
 	}
 	return r.publish(ctx, dates)
-}
-
-// prepareStaging makes this run's staging folder and removes those that
-// killed runs left behind.
-func (r *run) prepareStaging() error {
-	base := ""
-	if st, ok := r.o.Dest.(store.Stager); ok && !r.o.DryRun {
-		dir, err := st.StagingDir()
-		if err != nil {
-			return err
-		}
-		base = dir
-		removeAbandoned(base, r.o.Log)
-	}
-	dir, err := os.MkdirTemp(base, "run-")
-	if err != nil {
-		return fmt.Errorf("staging folder: %w", err)
-	}
-	r.staging = dir
-	return os.WriteFile(filepath.Join(dir, "pid"), []byte(fmt.Sprint(os.Getpid())), 0o644)
 }
 
 // readInput streams one input through the pipeline (pipeline.go) and
@@ -434,23 +415,6 @@ func (r *run) partitionStats(date validate.Date, changed bool) validate.Partitio
 		}
 	}
 	return ps
-}
-
-// removeAbandoned deletes staging folders of runs whose process is gone.
-func removeAbandoned(base string, log *slog.Logger) {
-	entries, _ := os.ReadDir(base)
-	for _, e := range entries {
-		dir := filepath.Join(base, e.Name())
-		pid := 0
-		if b, err := os.ReadFile(filepath.Join(dir, "pid")); err == nil {
-			fmt.Sscan(string(b), &pid)
-		}
-		if pid > 0 && processAlive(pid) {
-			continue
-		}
-		log.Info("removing the staging folder of an interrupted run", "folder", dir)
-		os.RemoveAll(dir)
-	}
 }
 
 // hashingReader counts and hashes what passes through it. n may be read

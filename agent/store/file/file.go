@@ -74,7 +74,14 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, _ int64) error
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	// The temporary file lives in the staging folder (same filesystem, so
+	// the rename is atomic): a Put killed half-way leaves nothing in the
+	// partition folder, and the next export clears the staging folder.
+	staging, err := s.StagingDir()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(staging, "put-*")
 	if err != nil {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
