@@ -55,12 +55,13 @@ type Source struct {
 	SHA256 string `json:"sha256"`
 }
 
-// Validation summarises the run's checks. Read and Rejected count the whole
-// run (all days); Written and Duplicates count this partition.
+// Validation summarises the run's checks. Written and Duplicates count this
+// partition; Read, Rejected and Warnings count the run, and are left out
+// for a backfill of several days, where they would not describe this one.
 type Validation struct {
-	Read       int64            `json:"read"`
+	Read       int64            `json:"read,omitempty"`
 	Written    int64            `json:"written"`
-	Rejected   int64            `json:"rejected"`
+	Rejected   int64            `json:"rejected,omitempty"`
 	Duplicates int64            `json:"duplicates"`
 	Warnings   map[string]int64 `json:"warnings,omitempty"`
 }

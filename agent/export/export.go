@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -221,7 +222,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 	}
 	stats.Bytes, stats.SHA256 = h.n.Load(), hex.EncodeToString(h.h.Sum(nil))
 	r.bytesDone += stats.Bytes
-	r.sources = append(r.sources, commit.Source{Path: name, Size: stats.Bytes, SHA256: stats.SHA256})
+	// The manifest names a source by its base name: the same file given by
+	// another path is the same input, and must not make a re-run commit again.
+	r.sources = append(r.sources, commit.Source{Path: path.Base(filepath.ToSlash(name)), Size: stats.Bytes, SHA256: stats.SHA256})
 	return nil
 }
 
@@ -388,16 +391,26 @@ func (r *run) manifest(d *day) *commit.Manifest {
 		Schema:       commit.Schema,
 		Files:        []commit.File{},
 		Sources:      r.sources,
-		Validation: commit.Validation{
-			Read: r.rep.Counts.Read, Written: d.written, Rejected: r.rep.Counts.Rejected, Duplicates: d.dups,
-		},
+		Validation:   commit.Validation{Written: d.written, Duplicates: d.dups},
 	}
+	// Read, rejected and warnings count the whole run. They describe this
+	// partition only when the run had one day; in a backfill they would
+	// change this day's manifest whenever another day's input changes.
+	if r.o.Rules.From != r.o.Rules.To {
+		return r.addFiles(m, d)
+	}
+	m.Validation.Read, m.Validation.Rejected = r.rep.Counts.Read, r.rep.Counts.Rejected
 	if len(r.rep.WarningsByReason) > 0 {
 		m.Validation.Warnings = map[string]int64{}
 		for k, v := range r.rep.WarningsByReason {
 			m.Validation.Warnings[string(k)] = v
 		}
 	}
+	return r.addFiles(m, d)
+}
+
+// addFiles lists the day's part files in the manifest.
+func (r *run) addFiles(m *commit.Manifest, d *day) *commit.Manifest {
 	for _, f := range d.files {
 		m.Files = append(m.Files, commit.File{Name: f.Name, Size: f.Size, Rows: f.Rows, SHA256: f.SHA256})
 		m.TotalRows += f.Rows

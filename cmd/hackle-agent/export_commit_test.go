@@ -227,3 +227,21 @@ func writeHead(t *testing.T, src, dst string, n int) {
 		t.Fatal(err)
 	}
 }
+
+// TestExportSameInputOtherPath: the same input named by another path is
+// the same export: nothing is committed again.
+func TestExportSameInputOtherPath(t *testing.T) {
+	work := t.TempDir()
+	dest := filepath.Join(work, "bucket")
+	copyFile(t, repoFile(t, "testdata/samples/events.ndjson"), filepath.Join(work, "events.ndjson"))
+	if res := runAgent(t, work, nil, sampleArgs(dest, filepath.Join(work, "r1"), "events.ndjson")...); res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	res := runAgent(t, work, nil, sampleArgs(dest, filepath.Join(work, "r2"), filepath.Join(work, "events.ndjson"))...)
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if rep, _ := readReport(t, filepath.Join(work, "r2")); rep.Outcome != "unchanged" {
+		t.Errorf("outcome %q, want unchanged", rep.Outcome)
+	}
+}
