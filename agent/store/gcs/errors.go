@@ -24,24 +24,6 @@ func authFailure(err error) bool {
 	return false
 }
 
-// noBucket and rejected are told apart by callers through the methods
-// BucketMissing and CredentialsRejected (see access.Check), not by type.
-type noBucket struct{ bucket string }
-
-func (e noBucket) Error() string       { return fmt.Sprintf("bucket %q does not exist", e.bucket) }
-func (e noBucket) BucketMissing() bool { return true }
-
-type rejected struct {
-	source, how string
-	err         error
-}
-
-func (e rejected) Error() string {
-	return fmt.Sprintf("credentials from %s %s: %v", e.source, e.how, e.err)
-}
-func (e rejected) Unwrap() error             { return e.err }
-func (e rejected) CredentialsRejected() bool { return true }
-
 func httpCode(err error) int {
 	var ge *googleapi.Error
 	if errors.As(err, &ge) {
@@ -57,19 +39,19 @@ func (s *Store) wrap(op, key string, err error) error {
 	var cause error
 	switch {
 	case errors.Is(err, storage.ErrBucketNotExist):
-		cause = noBucket{s.name}
+		cause = store.BucketMissingError{Bucket: s.name}
 	case errors.Is(err, storage.ErrObjectNotExist):
 		cause = store.ErrNotExist
 	case httpCode(err) == http.StatusNotFound && (op == "list" || op == "put"):
-		cause = noBucket{s.name}
+		cause = store.BucketMissingError{Bucket: s.name}
 	case httpCode(err) == http.StatusNotFound:
 		cause = fmt.Errorf("%w (%v)", store.ErrNotExist, err)
 	case httpCode(err) == http.StatusUnauthorized:
-		cause = rejected{s.source, "were rejected", err}
+		cause = store.CredentialsError{Source: s.source, How: "were rejected", Err: err}
 	case httpCode(err) == http.StatusForbidden:
 		cause = fmt.Errorf("access denied to the credentials from %s (a missing permission?): %w", s.source, err)
 	case httpCode(err) == 0 && authFailure(err):
-		cause = rejected{s.source, "are unusable", err}
+		cause = store.CredentialsError{Source: s.source, How: "are unusable", Err: err}
 	default:
 		cause = err
 	}

@@ -108,19 +108,8 @@ func (s *Store) Prefix() string { return s.prefix }
 // Close releases the client.
 func (s *Store) Close() error { return s.client.Close() }
 
-func (s *Store) full(key string) string {
-	if s.prefix == "" {
-		return key
-	}
-	return s.prefix + "/" + key
-}
-
-func (s *Store) rel(full string) string {
-	if s.prefix == "" {
-		return full
-	}
-	return strings.TrimPrefix(full, s.prefix+"/")
-}
+func (s *Store) full(key string) string { return store.Prefix(s.prefix).Full(key) }
+func (s *Store) rel(full string) string { return store.Prefix(s.prefix).Rel(full) }
 
 // Put streams r as a resumable upload in chunkSize pieces; the object
 // appears only when the last chunk is in.

@@ -52,25 +52,7 @@ func httpStatus(err error) int {
 	return 0
 }
 
-// noBucket and rejected are told apart by callers through the methods
-// BucketMissing and CredentialsRejected (see access.Check), not by type.
-type noBucket struct{ bucket string }
-
-func (e noBucket) Error() string       { return fmt.Sprintf("bucket %q does not exist", e.bucket) }
-func (e noBucket) BucketMissing() bool { return true }
-
-type rejected struct {
-	source, how string
-	err         error
-}
-
-func (e rejected) Error() string {
-	return fmt.Sprintf("credentials from %s %s: %v", e.source, e.how, e.err)
-}
-func (e rejected) Unwrap() error             { return e.err }
-func (e rejected) CredentialsRejected() bool { return true }
-
-func errNoBucket(bucket string) error { return noBucket{bucket} }
+func errNoBucket(bucket string) error { return store.BucketMissingError{Bucket: bucket} }
 
 // wrap gives err the context of the operation: `s3: put "key": cause`. A
 // missing key becomes store.ErrNotExist, a missing bucket and rejected
@@ -80,13 +62,13 @@ func (s *Store) wrap(op, key string, err error) error {
 	var cause error
 	switch {
 	case fetchingCredentials(err):
-		cause = rejected{s.source, "could not be obtained", shortErr(err)}
+		cause = store.CredentialsError{Source: s.source, How: "could not be obtained", Err: shortErr(err)}
 	case isCode(err, "NoSuchBucket"):
 		cause = errNoBucket(s.bucket)
 	case isCode(err, "NoSuchKey", "NotFound") || httpStatus(err) == http.StatusNotFound:
 		cause = fmt.Errorf("%w (%v)", store.ErrNotExist, shortErr(err))
 	case isCode(err, keys(credentialCodes)...):
-		cause = rejected{s.source, "were rejected", shortErr(err)}
+		cause = store.CredentialsError{Source: s.source, How: "were rejected", Err: shortErr(err)}
 	case isCode(err, "AccessDenied", "Forbidden") || httpStatus(err) == http.StatusForbidden:
 		cause = fmt.Errorf("access denied to the credentials from %s (a missing permission, or wrong keys): %w", s.source, shortErr(err))
 	default:

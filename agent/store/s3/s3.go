@@ -64,19 +64,8 @@ func (s *Store) String() string {
 func (s *Store) Bucket() string { return s.bucket }
 func (s *Store) Prefix() string { return s.prefix }
 
-func (s *Store) full(key string) string {
-	if s.prefix == "" {
-		return key
-	}
-	return s.prefix + "/" + key
-}
-
-func (s *Store) rel(full string) string {
-	if s.prefix == "" {
-		return full
-	}
-	return strings.TrimPrefix(full, s.prefix+"/")
-}
+func (s *Store) full(key string) string { return store.Prefix(s.prefix).Full(key) }
+func (s *Store) rel(full string) string { return store.Prefix(s.prefix).Rel(full) }
 
 // Get opens key. A missing key is store.ErrNotExist.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
