@@ -34,6 +34,7 @@ type Options struct {
 	MaxErrorRate float64
 	MaxErrors    int64 // <0: no limit
 	Commit       bool  // seal the partition when it is below the thresholds
+	StrictSchema bool  // refuse a file that is readable but not Hackle's exact schema
 	TempDir      string
 	Version      string
 	Log          *slog.Logger
@@ -178,7 +179,9 @@ func (c *check) file(ctx context.Context, prefix, name string) error {
 	if extra := tf.Extra(); len(extra) > 0 {
 		c.o.Log.Warn("columns outside the import layout are ignored", "file", name, "columns", extra)
 	}
-	c.warnNotCanonical(tmp, size, name)
+	if err := c.checkCanonical(tmp, size, name); err != nil {
+		return err
+	}
 	stats := validate.SourceStats{File: prefix + name, Format: "parquet", Bytes: size, SHA256: sum}
 	var loopErr error
 	err = tf.Each(func(r *tolerant.Row) error {
@@ -196,17 +199,24 @@ func (c *check) file(ctx context.Context, prefix, name string) error {
 	return nil
 }
 
-// warnNotCanonical says when a file is readable but not exactly Hackle's
-// schema (a nullable column, micros, INT96…): Hackle may refuse it.
-func (c *check) warnNotCanonical(r io.ReaderAt, size int64, name string) {
+// checkCanonical says when a file is readable but not exactly Hackle's
+// schema (a nullable column, micros, INT96…), which Hackle may refuse: a
+// warning, or with StrictSchema a refusal.
+func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
 	pf, err := parquet.OpenFile(r, size)
 	if err != nil {
-		return
+		return nil // tolerant.Open read it; its own errors are reported there
 	}
-	if err := parquetfile.CheckSchema(pf); err != nil {
-		c.o.Log.Warn("the file is readable but not in Hackle's exact schema; export it with the types of DESIGN.md §1",
-			"file", name, "difference", err.Error())
+	err = parquetfile.CheckSchema(pf)
+	switch {
+	case err == nil:
+		return nil
+	case c.o.StrictSchema:
+		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %v", name, err)}
 	}
+	c.o.Log.Warn("the file is readable but not in Hackle's exact schema; export it with the types of DESIGN.md §1, or check with --strict-schema",
+		"file", name, "difference", err.Error())
+	return nil
 }
 
 func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {

@@ -16,6 +16,7 @@ func validateCommand() *cli.Command {
 		boolFlag("tui", "open the report in the terminal UI (inspect) when the run ends"),
 		stringFlag("partition", "", "check an existing partition instead of inputs: <bucket root>/dt=YYYY-MM-DD (a folder, s3:// or gs://)"),
 		boolFlag("commit", "with --partition: seal a partition below the thresholds with _manifest.json and _SUCCESS"),
+		boolFlag("strict-schema", "with --partition: refuse files that are readable but not in Hackle's exact schema (nullable columns, INT96, micros…)"),
 	)
 	return &cli.Command{
 		Name:      "validate",

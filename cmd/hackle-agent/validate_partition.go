@@ -57,7 +57,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	rep, err := verify.Partition(ctx, verify.Options{
 		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,
 		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
-		Commit: c.Bool("commit"), Version: version, Log: log,
+		Commit: c.Bool("commit"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
 	})
 	if rep != nil && !c.Bool("quiet") {
 		printSummary(os.Stderr, rep, reportDir)

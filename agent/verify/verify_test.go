@@ -1,0 +1,56 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+
+	storefile "github.com/hackle/hackle-agent/agent/store/file"
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// sparkRow is a row as Spark writes it by default: nullable columns, a
+// double metric.
+type sparkRow struct {
+	TS            *int64            `parquet:"ts,optional,timestamp(microsecond)"`
+	EventKey      *string           `parquet:"event_key,optional"`
+	Identifiers   map[string]string `parquet:"identifiers"`
+	InsertID      *string           `parquet:"insert_id,optional"`
+	MetricValue   float64           `parquet:"metric_value"`
+	UserProps     map[string]string `parquet:"user_properties"`
+	EventProps    map[string]string `parquet:"event_properties"`
+	PlatformProps map[string]string `parquet:"platform_properties"`
+}
+
+func TestSparkPartition(t *testing.T) {
+	root := t.TempDir()
+	part := filepath.Join(root, "dt=2023-01-01")
+	os.MkdirAll(part, 0o755)
+	ts, key, id := int64(1672574400123456), "purchase", "8fb8e088-9245-4fce-bb87-7e09d9917ed6"
+	rows := []sparkRow{{TS: &ts, EventKey: &key, InsertID: &id, MetricValue: 12.5,
+		Identifiers:   map[string]string{"id": "u1", "device_id": "d1"},
+		PlatformProps: map[string]string{"osname": "android", "appversion": "1.0"}}}
+	if err := parquet.WriteFile(filepath.Join(part, "part-00000.snappy.parquet"), rows); err != nil {
+		t.Fatal(err)
+	}
+	st, err := storefile.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	date, _ := validate.ParseDate("2023-01-01")
+	for _, strict := range []bool{false, true} {
+		rep, err := Partition(context.Background(), Options{Store: st, Date: date, ReportDir: filepath.Join(root, "r"),
+			MaxErrorRate: 0, MaxErrors: -1, StrictSchema: strict})
+		var inv *InvalidError
+		switch {
+		case !strict && (err != nil || rep.Counts.Written != 1):
+			t.Errorf("lenient: err %v, counts %+v; want the Spark row valid", err, rep.Counts)
+		case strict && !errors.As(err, &inv):
+			t.Errorf("--strict-schema: err %v, want an InvalidError naming the schema difference", err)
+		}
+	}
+}
