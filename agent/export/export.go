@@ -319,6 +319,9 @@ func (r *run) checkThreshold() error {
 	default:
 		return nil
 	}
+	if r.o.Dest == nil { // validate: there was nothing to commit
+		r.rep.OutcomeReason = strings.TrimSuffix(r.rep.OutcomeReason, "; nothing committed")
+	}
 	r.rep.Outcome = validate.OutcomeRejected
 	return &ThresholdError{Report: r.rep}
 }
