@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
-	"sync"
+
+	"github.com/hackle/hackle-agent/agent/registry"
 )
 
 // ErrUnsupported is returned (wrapped) by Open for a URL scheme no backend serves.
@@ -34,21 +34,11 @@ type Options struct {
 // and u.Path the prefix.
 type Opener func(ctx context.Context, u *url.URL, opts Options) (Store, error)
 
-var (
-	mu      sync.RWMutex
-	openers = map[string]Opener{}
-)
+var openers = registry.New[Opener]("store")
 
 // Register makes a backend available under a URL scheme. It is called from
 // the backends' init functions; registering a scheme twice panics.
-func Register(scheme string, open Opener) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := openers[scheme]; dup {
-		panic("store: scheme registered twice: " + scheme)
-	}
-	openers[scheme] = open
-}
+func Register(scheme string, open Opener) { openers.Register(scheme, open) }
 
 // Open opens the store a URL names. A plain path (no scheme) is the local
 // folder backend, as is file://.
@@ -57,9 +47,7 @@ func Open(ctx context.Context, raw string, opts Options) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	mu.RLock()
-	open, ok := openers[u.Scheme]
-	mu.RUnlock()
+	open, ok := openers.Get(u.Scheme)
 	if !ok {
 		return nil, fmt.Errorf("%w %q: scheme %q is not one of %s", ErrUnsupported, raw, u.Scheme, strings.Join(Schemes(), ", "))
 	}
@@ -109,13 +97,4 @@ func Redact(raw string) string {
 }
 
 // Schemes lists the registered URL schemes.
-func Schemes() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	s := make([]string, 0, len(openers))
-	for k := range openers {
-		s = append(s, k+"://")
-	}
-	sort.Strings(s)
-	return s
-}
+func Schemes() []string { return openers.Schemes() }

@@ -7,11 +7,10 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/registry"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -73,21 +72,11 @@ type Options struct {
 // Opener opens a sink from its URL (or plain path for the file sink).
 type Opener func(ctx context.Context, url string, opts Options) (Sink, error)
 
-var (
-	mu      sync.RWMutex
-	openers = map[string]Opener{}
-)
+var openers = registry.New[Opener]("sink")
 
 // Register makes a backend available under a URL scheme; called from the
 // backends' init functions. Registering a scheme twice panics.
-func Register(scheme string, open Opener) {
-	mu.Lock()
-	defer mu.Unlock()
-	if _, dup := openers[scheme]; dup {
-		panic("sink: scheme registered twice: " + scheme)
-	}
-	openers[scheme] = open
-}
+func Register(scheme string, open Opener) { openers.Register(scheme, open) }
 
 // Open opens the sink a URL names; a plain path is the "file" scheme.
 func Open(ctx context.Context, url string, opts Options) (Sink, error) {
@@ -95,11 +84,9 @@ func Open(ctx context.Context, url string, opts Options) (Sink, error) {
 	if scheme == "file" && strings.Contains(url, "=") && strings.Contains(url, " ") {
 		return nil, fmt.Errorf("sink %s looks like a key=value connection string: give a postgres:// URL (the password in PGPASSWORD or ~/.pgpass)", Redact(url))
 	}
-	mu.RLock()
-	open, ok := openers[scheme]
-	mu.RUnlock()
+	open, ok := openers.Get(scheme)
 	if !ok {
-		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", Redact(url), scheme, strings.Join(schemes(), ", "))
+		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", Redact(url), scheme, strings.Join(openers.Schemes(), ", "))
 	}
 	return open(ctx, url, opts)
 }
@@ -135,15 +122,4 @@ func Redact(raw string) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
-}
-
-func schemes() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	s := make([]string, 0, len(openers))
-	for k := range openers {
-		s = append(s, k+"://")
-	}
-	sort.Strings(s)
-	return s
 }
