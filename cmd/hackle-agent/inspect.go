@@ -23,7 +23,7 @@ func inspectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "inspect",
 		Usage:     "browse a run's report and rejected rows in a terminal UI",
-		ArgsUsage: "REPORT_DIR",
+		ArgsUsage: "[--plain] [--no-mouse] REPORT_DIR (flags go before the folder)",
 		Description: "Opens the report folder written by export or validate (report.json and rejects.ndjson).\n" +
 			"When stdout is not a terminal, prints the summary and the top reasons as plain text.",
 		Flags: []cli.Flag{
