@@ -89,7 +89,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{o: o, rep: rep, rw: rw, days: map[validate.Date]*day{}}
+	r := &run{o: o, rep: rep, rw: rw, days: map[validate.Date]*day{}, rejectedOn: map[validate.Date]int64{}}
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
@@ -111,6 +111,9 @@ type run struct {
 	stagingLock *os.File // flock held while the run lives (staging.go)
 	sources     []commit.Source
 	bytesDone   int64 // input bytes of the inputs already read
+	// rejectedOn counts the rejected rows whose day is known (a valid ts),
+	// for the per-day threshold of a backfill.
+	rejectedOn map[validate.Date]int64
 }
 
 // day is one partition being written.
@@ -239,6 +242,9 @@ func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceSta
 		r.rep.Counts.Read++
 		if len(rw.errs) > 0 {
 			stats.Rejected++
+			if !rw.day.IsZero() {
+				r.rejectedOn[rw.day]++
+			}
 			rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
 			if err := r.rw.Reject(rj, rw.errs); err != nil {
 				return err
@@ -317,13 +323,40 @@ func (r *run) checkThreshold() error {
 		t.Exceeded = true
 		r.rep.OutcomeReason = fmt.Sprintf("%d rows rejected, above --max-errors %d; nothing committed", c.Rejected, t.MaxErrors)
 	default:
-		return nil
+		if r.checkDays(); !t.Exceeded {
+			return nil
+		}
 	}
 	if r.o.Dest == nil { // validate: there was nothing to commit
 		r.rep.OutcomeReason = strings.TrimSuffix(r.rep.OutcomeReason, "; nothing committed")
 	}
 	r.rep.Outcome = validate.OutcomeRejected
 	return &ThresholdError{Report: r.rep}
+}
+
+// checkDays applies --max-error-rate to each day of a backfill, so that
+// one bad day is not hidden by many good ones, and sets the threshold's
+// Exceeded and the reason when a day is above it. A rejected row counts
+// for its day when its ts is valid; the others count for the run only.
+func (r *run) checkDays() {
+	if r.o.Rules.From == r.o.Rules.To {
+		return
+	}
+	t := &r.rep.Threshold
+	for d := r.o.Rules.From; !r.o.Rules.To.Before(d); d = d.AddDays(1) {
+		rejected := r.rejectedOn[d]
+		read := rejected
+		if dd := r.days[d]; dd != nil {
+			read += dd.written + dd.dups
+		}
+		if read == 0 || float64(rejected)/float64(read) <= t.MaxErrorRate {
+			continue
+		}
+		t.Exceeded = true
+		r.rep.OutcomeReason = fmt.Sprintf("%s: %d of %d rows rejected (%.2f%%), above --max-error-rate %g (%.2f%%) for that day; nothing committed",
+			d, rejected, read, 100*float64(rejected)/float64(read), t.MaxErrorRate, 100*t.MaxErrorRate)
+		return
+	}
 }
 
 // datesToCommit lists the days to publish: those with rows, and with

@@ -35,6 +35,9 @@ type row struct {
 	warns     []validate.Issue // of a valid row
 	errs      []validate.Issue // non-empty: the record is rejected
 	raw       []byte           // a rejected record as JSON
+	// day is the partition day of a rejected row whose ts is valid (its
+	// problem lies elsewhere), for the per-day threshold; zero otherwise.
+	day validate.Date
 }
 
 // batches recycles batches, and with them their events' map slices.
@@ -146,7 +149,7 @@ func (w *worker) process(c *source.Chunk) *batch {
 
 // row maps and validates one record into rw, reusing rw's event slices.
 func (w *worker) row(rec *source.Record, rw *row) {
-	rw.line, rw.num, rw.warns, rw.errs, rw.raw, rw.text = rec.Line, rec.Row, nil, nil, nil, ""
+	rw.line, rw.num, rw.warns, rw.errs, rw.raw, rw.text, rw.day = rec.Line, rec.Row, nil, nil, nil, "", validate.Date{}
 	raw := &w.raw
 	if rec.Err != nil {
 		raw.EventKey = ""
@@ -159,7 +162,20 @@ func (w *worker) row(rec *source.Record, rw *row) {
 	rw.eventKey = raw.EventKey
 	if len(rw.errs) > 0 {
 		rw.raw = rec.RawJSON()
+		if rec.Err == nil && !hasField(rw.errs, "ts") {
+			rw.day = w.rules.DayOf(rw.ev.TS) // Check set ts before finding the other problems
+		}
 		return
 	}
 	rw.text = rec.Text()
+}
+
+// hasField reports whether one of issues is about field.
+func hasField(issues []validate.Issue, field string) bool {
+	for _, is := range issues {
+		if is.Field == field {
+			return true
+		}
+	}
+	return false
 }

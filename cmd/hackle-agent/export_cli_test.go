@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -240,5 +241,35 @@ func TestConfigForEveryCommand(t *testing.T) {
 	os.WriteFile(cfg, []byte("input: x.csv\n"), 0o644)
 	if res := runAgent(t, work, nil, "pull", "--config", cfg); res.code != 1 || !strings.Contains(res.stderr, `unknown setting "input"`) {
 		t.Errorf("a setting pull does not have: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// TestExportRangeThresholdPerDay: in a backfill, a day with too many
+// rejected rows is not hidden by the good days around it.
+func TestExportRangeThresholdPerDay(t *testing.T) {
+	work := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 300; i++ {
+		day, id := "2023-01-02", fmt.Sprintf("8fb8e088-9245-4fce-bb87-%012d", i)
+		if i < 5 {
+			day = "2023-01-01"
+		}
+		if i == 0 {
+			id = "not-a-uuid" // 1 of 5 rows on 2023-01-01: 20%; 1 of 300 in the run
+		}
+		fmt.Fprintf(&b, `{"insert_id":%q,"event_key":"a","ts":"%sT12:00:00Z","identifiers":{"id":"1","device_id":"d"},"platform_properties":{"osname":"iOS","appversion":"1"}}`+"\n", id, day)
+	}
+	in := filepath.Join(work, "e.ndjson")
+	os.WriteFile(in, []byte(b.String()), 0o644)
+	dest := filepath.Join(work, "bucket")
+	res := runAgent(t, work, nil, "export", "--input", in, "--dest", dest, "--from", "2023-01-01", "--to", "2023-01-02")
+	if res.code != 3 || !strings.Contains(res.stderr, "2023-01-01: 1 of 5 rows rejected") {
+		t.Errorf("exit %d, want 3 naming the bad day\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "dt=2023-01-02")); err == nil {
+		t.Error("a day was committed although the run was refused")
+	}
+	if res := runAgent(t, work, nil, "export", "--input", in, "--dest", dest, "--from", "2023-01-01", "--to", "2023-01-02", "--max-error-rate", "0.25"); res.code != 0 {
+		t.Errorf("within the limit: exit %d\n%s", res.code, res.stderr)
 	}
 }
