@@ -36,12 +36,13 @@ type Report struct {
 
 // Outcomes of a run.
 const (
-	OutcomeCommitted = "committed" // partitions written and _SUCCESS present
-	OutcomeUnchanged = "unchanged" // destination already held exactly this output
-	OutcomeDryRun    = "dry_run"   // validated only, nothing written
-	OutcomeValid     = "valid"     // validate: below the thresholds
-	OutcomeRejected  = "rejected"  // above the error thresholds; nothing committed
-	OutcomeFailed    = "failed"    // runtime failure
+	OutcomeCommitted = "committed"    // partitions written and _SUCCESS present
+	OutcomeUnchanged = "unchanged"    // destination already held exactly this output
+	OutcomeDryRun    = "dry_run"      // validated only, nothing written
+	OutcomeValid     = "valid"        // validate: below the thresholds
+	OutcomeRejected  = "rejected"     // above the error thresholds; nothing committed
+	OutcomeFailed    = "failed"       // runtime failure
+	OutcomeShard     = "shard_placed" // one shard of a sharded export placed its parts; commit finishes the partition
 )
 
 // Threshold is the error budget of a run and where the run stood against it.

@@ -100,3 +100,8 @@ func ReadManifest(ctx context.Context, st store.Store, date string) (*Manifest, 
 	}
 	return &m, b, nil
 }
+
+// jsonDecode reads one JSON value from r into v.
+func jsonDecode(r io.Reader, v any) error {
+	return json.NewDecoder(io.LimitReader(r, 64<<20)).Decode(v)
+}

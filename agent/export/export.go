@@ -40,7 +40,13 @@ type Options struct {
 	MaxErrorRate float64 // rejected/read above this: nothing is committed
 	MaxErrors    int64   // rejected above this: nothing is committed; <0: no limit
 	AllowEmpty   bool    // commit a day that has no valid rows
-	DryRun       bool    // validate and report; write nothing to Dest
+
+	// Shard and Shards (Shards > 1) make this run shard Shard of a sharded
+	// export (DESIGN.md §7): it places its parts and a shard manifest, and
+	// the commit command writes _SUCCESS once every shard is done. The
+	// caller gives each shard its share of the inputs (ShardInputs).
+	Shard, Shards int
+	DryRun        bool // validate and report; write nothing to Dest
 
 	Parquet parquetfile.Options
 	Threads int    // parallelism of parse, validate and encode; <1 means 1
@@ -364,7 +370,9 @@ func (r *run) checkDays() {
 func (r *run) datesToCommit() ([]validate.Date, error) {
 	var dates, empty []validate.Date
 	for d := r.o.Rules.From; !r.o.Rules.To.Before(d); d = d.AddDays(1) {
-		if dd, ok := r.days[d]; ok && dd.written > 0 || r.o.AllowEmpty {
+		// A shard with no rows for a day still places its (empty) share,
+		// so that the commit can tell it is done.
+		if dd, ok := r.days[d]; ok && dd.written > 0 || r.o.AllowEmpty || r.o.Shards > 1 {
 			dates = append(dates, d)
 		} else {
 			empty = append(empty, d)
@@ -398,7 +406,14 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 			d = &day{date: date, dir: r.staging}
 		}
 		m := r.manifest(d)
-		res, err := commit.Publish(ctx, r.o.Dest, &commit.Partition{Date: date.String(), Dir: d.dir, Manifest: m}, r.o.Log)
+		p := &commit.Partition{Date: date.String(), Dir: d.dir, Manifest: m}
+		var res commit.Result
+		var err error
+		if r.o.Shards > 1 {
+			res, err = commit.PublishShard(ctx, r.o.Dest, p, r.o.Shard, r.o.Shards, r.o.Log)
+		} else {
+			res, err = commit.Publish(ctx, r.o.Dest, p, r.o.Log)
+		}
 		if err != nil {
 			return fmt.Errorf("commit %s/%s: %w", r.o.Dest, commit.PartitionPrefix(date.String()), err)
 		}
@@ -408,6 +423,12 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 		r.rep.Partitions = append(r.rep.Partitions, r.partitionStats(date, res.Changed))
 		r.o.Log.Info("partition committed", "partition", commit.PartitionPrefix(date.String()), "rows", m.TotalRows,
 			"files", len(m.Files), "changed", res.Changed, "uploaded", len(res.Uploaded), "deleted", len(res.Deleted))
+	}
+	if r.o.Shards > 1 {
+		r.rep.Outcome = validate.OutcomeShard
+		r.rep.OutcomeReason = fmt.Sprintf("shard %d/%d placed %d rows in %d partition(s); run commit once every shard is done",
+			r.o.Shard, r.o.Shards, r.rep.Counts.Written, len(dates))
+		return nil
 	}
 	r.rep.Outcome = validate.OutcomeCommitted
 	if changed == 0 {

@@ -207,3 +207,19 @@ func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, e
 	}
 	return ins, nil
 }
+
+// ShardInputs is the share of inputs of shard i of n: every n-th input,
+// starting at the i-th, so that n shards given the same --input split the
+// files between them.
+func ShardInputs(ins []Input, shard, shards int) []Input {
+	if shards <= 1 {
+		return ins
+	}
+	var out []Input
+	for i, in := range ins {
+		if i%shards == shard {
+			out = append(out, in)
+		}
+	}
+	return out
+}

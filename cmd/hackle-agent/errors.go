@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/export"
 	"github.com/hackle/hackle-agent/agent/pull"
 	"github.com/hackle/hackle-agent/agent/verify"
@@ -40,6 +41,7 @@ func exitCode(err error) int {
 		invalid   *verify.InvalidError
 		refused   *pull.RefusedError
 		late      *pull.LateError
+		shards    *commit.ShardsMissingError
 	)
 	switch {
 	case err == nil:
@@ -48,7 +50,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &late):
 		return exitLate
-	case errors.As(err, &threshold), errors.As(err, &empty), errors.As(err, &invalid), errors.As(err, &refused):
+	case errors.As(err, &threshold), errors.As(err, &empty), errors.As(err, &invalid), errors.As(err, &refused), errors.As(err, &shards):
 		return exitRejected
 	default:
 		return exitRuntime

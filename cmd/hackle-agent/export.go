@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hackle/hackle-agent/agent/export"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder destination, the embedded default
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -26,6 +27,7 @@ func exportCommand() *cli.Command {
 		stringFlag("dest", "", "destination bucket root: a folder, file://, s3://bucket/prefix or gs://bucket/prefix", "d"),
 		boolFlag("dry-run", "validate and report; write nothing to the destination"),
 		boolFlag("allow-empty", "commit a day that has no valid rows (an empty partition)"),
+		stringFlag("shard", "", "i/n: be shard i (0-based) of n of a sharded export: take every n-th input from the i-th, place the parts, and leave _SUCCESS to the commit command"),
 		stringFlag("compression", "snappy", "Parquet compression: snappy, zstd, gzip or none"),
 		&cli.Int64Flag{Name: "part-rows", Value: 5_000_000, Usage: "rows per part file at most", EnvVars: []string{envName("part-rows")}},
 		&cli.IntFlag{Name: "threads", Value: runtime.NumCPU(), Usage: "threads for parsing, validating and encoding", EnvVars: []string{envName("threads")}},
@@ -53,6 +55,12 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	}
 	o := &p.opts
 	o.DryRun, o.AllowEmpty = c.Bool("dry-run"), c.Bool("allow-empty")
+	if s := c.String("shard"); s != "" {
+		if o.Shard, o.Shards, err = parseShard(s); err != nil {
+			return err
+		}
+		o.Inputs = export.ShardInputs(o.Inputs, o.Shard, o.Shards)
+	}
 	if o.Threads = c.Int("threads"); o.Threads < 1 {
 		return usagef("--threads %d: give 1 or more", o.Threads)
 	}
@@ -63,6 +71,8 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	o.Parquet = parquetfile.Options{
+		Shard:       o.Shard,
+		Shards:      o.Shards,
 		Compression: c.String("compression"),
 		PartRows:    c.Int64("part-rows"),
 		PartBytes:   c.Int64("part-size-mb") << 20,
@@ -77,4 +87,12 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	defer store.Close(o.Dest)
 	_, err = p.run(ctx, c)
 	return err
+}
+
+// parseShard reads --shard i/n.
+func parseShard(s string) (shard, shards int, err error) {
+	if _, err := fmt.Sscanf(s, "%d/%d", &shard, &shards); err != nil || shards < 1 || shard < 0 || shard >= shards {
+		return 0, 0, usagef("--shard %q: give i/n with 0 <= i < n, e.g. 3/10", s)
+	}
+	return shard, shards, nil
 }

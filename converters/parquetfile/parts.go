@@ -45,6 +45,14 @@ func NewParts(dir string, opts Options) *Parts {
 	return &Parts{dir: dir, opts: opts.withDefaults(), infos: []PartInfo{}}
 }
 
+// name is the file name of the k-th part this Parts writes.
+func (p *Parts) name(k int) string {
+	if p.opts.Shards > 1 {
+		return PartName(k*p.opts.Shards + p.opts.Shard)
+	}
+	return PartName(k)
+}
+
 // Write adds one row to the current part, starting a new part if needed.
 func (p *Parts) Write(ev *validate.Event) error {
 	if p.err != nil {
@@ -87,7 +95,7 @@ func (p *Parts) Close() ([]PartInfo, error) {
 }
 
 func (p *Parts) open() error {
-	name := filepath.Join(p.dir, PartName(len(p.infos)))
+	name := filepath.Join(p.dir, p.name(len(p.infos)))
 	f, err := os.Create(name)
 	if err != nil {
 		return fmt.Errorf("parquetfile: create part: %w", err)
@@ -107,7 +115,7 @@ func (p *Parts) finish() error {
 		return fmt.Errorf("parquetfile: close part: %w", err)
 	}
 	p.infos = append(p.infos, PartInfo{
-		Name:   PartName(len(p.infos)),
+		Name:   p.name(len(p.infos)),
 		Size:   p.w.Size(),
 		Rows:   p.w.Rows(),
 		SHA256: hex.EncodeToString(p.hash.Sum(nil)),

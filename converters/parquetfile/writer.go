@@ -42,6 +42,11 @@ type Options struct {
 	RowGroupRows int    // rows per row group; default 128*1024; bounds memory
 	PartRows     int64  // max rows per part file; default 5_000_000
 	PartBytes    int64  // target max bytes per part file, checked at row-group flushes; default 256 MiB
+	// Shard and Shards number the parts of one shard of a sharded export
+	// (DESIGN.md §7): part k is PartName(k*Shards+Shard), so that shards
+	// writing into one partition never pick the same name. Shards <= 1
+	// numbers parts 0, 1, 2…
+	Shard, Shards int
 	// Threads is how many goroutines encode and compress the columns of a
 	// file; 0 means 1. The file's bytes do not depend on it.
 	Threads int

@@ -1,0 +1,157 @@
+package commit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hackle/hackle-agent/agent/store"
+)
+
+// ShardManifestName is where shard i of n records its part files, beside
+// the parts: "_shard-00003-of-00010.json". Like _manifest.json, Hackle
+// ignores it.
+func ShardManifestName(shard, shards int) string {
+	return fmt.Sprintf("_shard-%05d-of-%05d.json", shard, shards)
+}
+
+// PublishShard places one shard's parts of a sharded export (DESIGN.md §7):
+//
+//  1. delete _SUCCESS, so that the partition reads as unfinished until
+//     Assemble;
+//  2. upload the shard's parts (their names are its own: k*shards+shard);
+//  3. delete the shard's older parts that are not in the new set;
+//  4. write the shard's manifest.
+//
+// It never writes _SUCCESS: Assemble does, once every shard is there.
+func PublishShard(ctx context.Context, st store.Store, p *Partition, shard, shards int, log *slog.Logger) (Result, error) {
+	res := Result{Changed: true}
+	prefix := PartitionPrefix(p.Date)
+	existing, err := listPartition(ctx, st, prefix)
+	if err != nil {
+		return res, err
+	}
+	if _, ok := existing[SuccessName]; ok {
+		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
+			return res, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+		}
+	}
+	keep := map[string]bool{}
+	for _, f := range p.Manifest.Files {
+		if err := putFile(ctx, st, prefix+f.Name, filepath.Join(p.Dir, f.Name), f.Size); err != nil {
+			return res, err
+		}
+		keep[f.Name] = true
+		res.Uploaded = append(res.Uploaded, f.Name)
+	}
+	for _, name := range sortedNames(existing) {
+		if n, ok := partNumber(name); ok && n%shards == shard && !keep[name] {
+			if err := st.Delete(ctx, prefix+name); err != nil {
+				return res, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
+			}
+			res.Deleted = append(res.Deleted, name)
+		}
+	}
+	b := p.Manifest.Encode()
+	if err := st.Put(ctx, prefix+ShardManifestName(shard, shards), bytes.NewReader(b), int64(len(b))); err != nil {
+		return res, fmt.Errorf("write %s%s: %w", prefix, ShardManifestName(shard, shards), err)
+	}
+	log.Info("shard placed; run commit once every shard is done", "partition", prefix, "shard", fmt.Sprintf("%d/%d", shard, shards),
+		"files", len(p.Manifest.Files), "uploaded", len(res.Uploaded), "deleted", len(res.Deleted))
+	return res, nil
+}
+
+// partNumber reads the number of a part file name "000000000012.parquet".
+func partNumber(name string) (int, bool) {
+	base, ok := strings.CutSuffix(name, ".parquet")
+	if !ok || len(base) != 12 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(base)
+	return n, err == nil
+}
+
+// ShardsMissingError says which shards of a sharded export have not placed
+// their parts yet: nothing was committed.
+type ShardsMissingError struct {
+	Date    string
+	Missing []int
+	Shards  int
+}
+
+func (e *ShardsMissingError) Error() string {
+	ids := make([]string, len(e.Missing))
+	for i, s := range e.Missing {
+		ids[i] = strconv.Itoa(s)
+	}
+	return fmt.Sprintf("dt=%s: shard(s) %s of %d have not finished; nothing committed", e.Date, strings.Join(ids, ", "), e.Shards)
+}
+
+// Assemble finishes a sharded partition: it reads the manifest of every
+// shard (a *ShardsMissingError when some are missing), deletes data files
+// no shard lists (parts of an earlier run with more shards, say), and seals
+// the partition with the merged _manifest.json and _SUCCESS. It returns
+// whether it wrote anything.
+func Assemble(ctx context.Context, st store.Store, date string, shards int, version string, log *slog.Logger) (bool, error) {
+	prefix := PartitionPrefix(date)
+	m := &Manifest{Format: ManifestFormat, Date: date, AgentVersion: version, Schema: Schema, Files: []File{}, Sources: []Source{}}
+	missing := []int{}
+	for i := 0; i < shards; i++ {
+		sm, err := readShard(ctx, st, prefix+ShardManifestName(i, shards))
+		if errors.Is(err, store.ErrNotExist) {
+			missing = append(missing, i)
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		m.Files = append(m.Files, sm.Files...)
+		m.Sources = append(m.Sources, sm.Sources...)
+		m.Validation.Read += sm.Validation.Read
+		m.Validation.Written += sm.Validation.Written
+		m.Validation.Rejected += sm.Validation.Rejected
+		m.Validation.Duplicates += sm.Validation.Duplicates
+	}
+	if len(missing) > 0 {
+		return false, &ShardsMissingError{Date: date, Missing: missing, Shards: shards}
+	}
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Name < m.Files[j].Name })
+	listed := map[string]bool{}
+	for _, f := range m.Files {
+		listed[f.Name] = true
+		m.TotalRows += f.Rows
+		m.TotalBytes += f.Size
+	}
+	existing, err := listPartition(ctx, st, prefix)
+	if err != nil {
+		return false, err
+	}
+	for _, name := range sortedNames(existing) {
+		if !listed[name] && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
+			if err := st.Delete(ctx, prefix+name); err != nil {
+				return false, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
+			}
+			log.Info("deleted an object no shard lists", "partition", prefix, "file", name)
+		}
+	}
+	return Seal(ctx, st, m)
+}
+
+func readShard(ctx context.Context, st store.Store, key string) (*Manifest, error) {
+	rc, err := st.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var m Manifest
+	if err := jsonDecode(rc, &m); err != nil {
+		return nil, fmt.Errorf("%s is not valid: %w", key, err)
+	}
+	return &m, nil
+}
