@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -174,5 +175,48 @@ func TestPublishFailureLeavesNoSuccess(t *testing.T) {
 		if names(got) != "000000000000.parquet 000000000001.parquet 000000000002.parquet _SUCCESS _manifest.json" || got["000000000002.parquet"] != "new2" {
 			t.Errorf("fail at Put %d: after repair the folder holds %s", failAt, names(got))
 		}
+	}
+}
+
+// TestPublishShard: a shard replaces its own parts only, never writes
+// _SUCCESS, and Assemble seals once every shard manifest is there.
+func TestPublishShard(t *testing.T) {
+	ctx := context.Background()
+	st, err := file.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Shard 1 of 2 names its parts 1, 3, 5…; shard 0 names 0, 2, 4….
+	shardPart := func(shard int, contents ...string) *Partition {
+		p := stage(t, contents...)
+		for i := len(p.Manifest.Files) - 1; i >= 0; i-- { // backwards: new names overlap old ones
+			name := fmt.Sprintf("%012d.parquet", i*2+shard)
+			os.Rename(filepath.Join(p.Dir, p.Manifest.Files[i].Name), filepath.Join(p.Dir, name))
+			p.Manifest.Files[i].Name = name
+		}
+		return p
+	}
+	if _, err := PublishShard(ctx, st, shardPart(0, "a0", "a2"), 0, 2, quiet); err != nil {
+		t.Fatal(err)
+	}
+	var missing *ShardsMissingError
+	if _, err := Assemble(ctx, st, "2023-01-01", 2, "test", quiet); !errors.As(err, &missing) || len(missing.Missing) != 1 || missing.Missing[0] != 1 {
+		t.Errorf("Assemble before shard 1: %v, want shard 1 missing", err)
+	}
+	if _, err := PublishShard(ctx, st, shardPart(1, "b1", "b3"), 1, 2, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PublishShard(ctx, st, shardPart(1, "B1"), 1, 2, quiet); err != nil { // shard 1 again, smaller
+		t.Fatal(err)
+	}
+	got := listing(t, st)
+	if names(got) != "000000000000.parquet 000000000001.parquet 000000000002.parquet _shard-00000-of-00002.json _shard-00001-of-00002.json" || got["000000000001.parquet"] != "B1" {
+		t.Fatalf("after the shards: %s", names(got))
+	}
+	if changed, err := Assemble(ctx, st, "2023-01-01", 2, "test", quiet); err != nil || !changed {
+		t.Fatalf("Assemble: %v %v", changed, err)
+	}
+	if _, ok := listing(t, st)[SuccessName]; !ok {
+		t.Error("no _SUCCESS after Assemble")
 	}
 }
