@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -97,7 +98,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 	for _, f := range p.Manifest.Files {
 		keep[f.Name] = true
 	}
-	for _, name := range sortedNames(existing) {
+	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if keep[name] {
 			continue
 		}
@@ -176,15 +177,6 @@ func putFile(ctx context.Context, st store.Store, key, path string, size int64) 
 	}
 	f.Close()
 	return os.Remove(path)
-}
-
-func sortedNames(m map[string]int64) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // PauseEnv names the environment variable that makes Publish stop and wait

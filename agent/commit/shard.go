@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,7 +52,7 @@ func PublishShard(ctx context.Context, st store.Store, p *Partition, shard, shar
 		keep[f.Name] = true
 		res.Uploaded = append(res.Uploaded, f.Name)
 	}
-	for _, name := range sortedNames(existing) {
+	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if n, ok := partNumber(name); ok && n%shards == shard && !keep[name] {
 			if err := st.Delete(ctx, prefix+name); err != nil {
 				return res, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
@@ -132,7 +134,7 @@ func Assemble(ctx context.Context, st store.Store, date string, shards int, vers
 	if err != nil {
 		return false, err
 	}
-	for _, name := range sortedNames(existing) {
+	for _, name := range slices.Sorted(maps.Keys(existing)) {
 		if !listed[name] && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
 			if err := st.Delete(ctx, prefix+name); err != nil {
 				return false, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)

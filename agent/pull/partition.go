@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,12 +95,7 @@ func version(ctx context.Context, st store.Store, p *partition) (string, *commit
 		}
 	}
 	h := sha256.New()
-	names := make([]string, 0, len(p.Objects))
-	for n := range p.Objects {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(p.Objects)) {
 		o := p.Objects[n]
 		fmt.Fprintf(h, "%s\t%d\t%s\t%d\n", n, o.Size, o.ETag, o.ModTime.UnixNano())
 	}

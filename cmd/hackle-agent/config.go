@@ -3,8 +3,9 @@ package main
 import (
 	"bytes"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -121,12 +122,7 @@ func applyConfig(c *cli.Context, cf *configFile) error {
 			known[n] = true
 		}
 	}
-	keys := make([]string, 0, len(cf.Flags))
-	for k := range cf.Flags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(cf.Flags)) {
 		node := cf.Flags[k]
 		if !known[k] || k == "config" {
 			return usagef("config %s: line %d: unknown setting %q (settings are the flags of %q, plus mapping)", cf.Path, node.Line, k, c.Command.Name)

@@ -5,7 +5,6 @@ package mapping
 
 import (
 	"fmt"
-	"sort"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -89,14 +88,4 @@ type MapSpec struct {
 	JSON   string             `yaml:"json"`
 	Prefix *string            `yaml:"prefix"`
 	Keys   map[string]*Source `yaml:"keys"`
-}
-
-// sortedKeys returns m's keys in order, for deterministic output.
-func sortedKeys(m map[string]*Source) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

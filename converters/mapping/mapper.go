@@ -2,6 +2,8 @@ package mapping
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hackle/hackle-agent/converters/source"
@@ -118,7 +120,7 @@ func (r *resolver) mapSpec(name string, s *MapSpec) mapGetter {
 	if s.Prefix != nil {
 		mg.prefix = *s.Prefix
 	}
-	for _, k := range sortedKeys(s.Keys) {
+	for _, k := range slices.Sorted(maps.Keys(s.Keys)) {
 		mg.keys = append(mg.keys, keyGetter{key: k, getter: r.scalar(name+"."+k, s.Keys[k])})
 	}
 	if s.JSON != "" {
