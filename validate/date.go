@@ -95,6 +95,16 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
+// Yesterday is the day before now's day in loc (nil = UTC): the partition
+// Hackle imports on a given day (D-1), and the default of every command
+// that takes a --date.
+func Yesterday(now time.Time, loc *time.Location) Date {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return DateOf(now.In(loc)).AddDays(-1)
+}
+
 func sign(n int) int {
 	switch {
 	case n < 0:

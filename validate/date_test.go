@@ -102,3 +102,16 @@ func TestCivilDaysMatchTime(t *testing.T) {
 		}
 	}
 }
+
+func TestYesterday(t *testing.T) {
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	now := time.Date(2023, 1, 1, 20, 0, 0, 0, time.UTC) // 2023-01-02 05:00 in Seoul
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{{nil, "2022-12-31"}, {time.UTC, "2022-12-31"}, {seoul, "2023-01-01"}} {
+		if got := Yesterday(now, tc.loc).String(); got != tc.want {
+			t.Errorf("Yesterday in %v = %s, want %s", tc.loc, got, tc.want)
+		}
+	}
+}

@@ -52,7 +52,7 @@ func runCommit(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	date := validate.DateOf(time.Now().In(tz)).AddDays(-1)
+	date := validate.Yesterday(time.Now(), tz)
 	if s := c.String("date"); s != "" {
 		if date, err = parseDate("date", s); err != nil {
 			return err

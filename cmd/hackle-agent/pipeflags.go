@@ -146,7 +146,7 @@ func (p *pipeline) rules(c *cli.Context, now time.Time) error {
 		}
 		r.To = r.From
 	default:
-		r.From = validate.DateOf(now.In(r.PartitionTZ)).AddDays(-1)
+		r.From = validate.Yesterday(now, r.PartitionTZ)
 		r.To = r.From
 	}
 	if path := c.String("tracking-plan"); path != "" {

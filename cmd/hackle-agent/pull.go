@@ -181,7 +181,7 @@ func (cfg *pullConfig) days(now time.Time) (from, to validate.Date) {
 	case !cfg.date.IsZero():
 		return cfg.date, cfg.date
 	case cfg.since > 0:
-		yesterday := validate.DateOf(now.In(cfg.partitionTZ)).AddDays(-1)
+		yesterday := validate.Yesterday(now, cfg.partitionTZ)
 		return yesterday.AddDays(1 - cfg.since), yesterday
 	}
 	return cfg.from, cfg.to
