@@ -60,3 +60,26 @@ func BenchmarkParseDecimal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckExportRow checks a row shaped like the benchmark's
+// generated events (testdata/gen): four identifiers, six platform properties.
+func BenchmarkCheckExportRow(b *testing.B) {
+	r := jan1Rules()
+	raw := &Raw{
+		TS:          "2023-01-01T12:27:37.202Z",
+		EventKey:    "search",
+		InsertID:    "168a4339-6334-428f-aadf-24d2261a23c4",
+		MetricValue: "0",
+		Identifiers: []KV{{"device_id", "0000EC37-ABCD-0477"}, {"id", "dev-00060471"}, {"session_id", "1672591321.7"}, {"user_id", "71784"}},
+		UserProps:   []KV{{"date_signed", "2022-07-01"}, {"grade", "VIP"}},
+		PlatformProps: []KV{{"appversion", "6.9.3"}, {"devicemodel", "iPhone14,2"}, {"devicevendor", "Apple"},
+			{"language", "ko-KR"}, {"osname", "iOS"}, {"osversion", "16.0.2"}},
+	}
+	var ev Event
+	b.ReportAllocs()
+	for b.Loop() {
+		if errs, _ := r.Check(raw, &ev); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}

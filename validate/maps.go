@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -13,23 +14,26 @@ import (
 func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, []Issue) {
 	sorted := len(dst) == 0
 	for _, kv := range src {
-		key := trimSpace(kv.Key)
-		if !utf8.ValidString(key) {
-			errs = append(errs, issue(InvalidUTF8, field+"."+ShortValue(key), kv.Key,
-				"a key of "+field+" is not valid UTF-8."))
-			continue
-		}
-		key = strings.ToLower(key)
-		if key == "" {
-			warns = append(warns, issue(EmptyKey, field, kv.Value,
-				"an entry of "+field+" has an empty key and was dropped."))
-			continue
+		key := kv.Key
+		if !plainKey(key) {
+			key = trimSpace(key)
+			if !utf8.ValidString(key) {
+				errs = append(errs, issue(InvalidUTF8, field+"."+ShortValue(key), kv.Key,
+					"a key of "+field+" is not valid UTF-8."))
+				continue
+			}
+			key = strings.ToLower(key)
+			if key == "" {
+				warns = append(warns, issue(EmptyKey, field, kv.Value,
+					"an entry of "+field+" has an empty key and was dropped."))
+				continue
+			}
 		}
 		if !utf8.ValidString(kv.Value) {
 			errs = append(errs, issue(InvalidUTF8, field+"."+key, kv.Value,
 				field+"."+key+" is not valid UTF-8."))
 		}
-		if n := len(dst); n > 0 && key < dst[n-1].Key {
+		if n := len(dst); n > 0 && sorted && key < dst[n-1].Key {
 			sorted = false
 		}
 		dst = append(dst, KV{Key: key, Value: kv.Value})
@@ -49,3 +53,32 @@ func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, [
 	}
 	return dst[:w], errs, warns
 }
+
+// plainKey reports whether a key is already what normMap makes of it:
+// non-empty printable ASCII without upper case letters, and nothing to trim
+// at either end (all white space that strings.TrimSpace trims is either at
+// most ' ' or not ASCII). Most keys are; they skip the slower general path.
+func plainKey(s string) bool {
+	if s == "" || s[0] <= ' ' || s[len(s)-1] <= ' ' {
+		return false
+	}
+	i := 0
+	for ; i+8 <= len(s); i += 8 { // 8 bytes at a time
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		// For bytes below 0x80 the sums carry into no other byte; a byte's
+		// top bit ends up set in upper iff it is in 'A'..'Z'.
+		upper := (x + lanes*(0x80-'A')) &^ (x + lanes*(0x80-'Z'-1))
+		if (x|upper)&(lanes*0x80) != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c-'A' < 26 {
+			return false
+		}
+	}
+	return true
+}
+
+// lanes has 1 in each byte of a uint64: lanes*c is c in every byte.
+const lanes = 0x0101010101010101
