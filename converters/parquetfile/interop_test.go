@@ -1,10 +1,13 @@
 package parquetfile
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
@@ -174,4 +177,55 @@ func TestDuckDBParts(t *testing.T) {
 	if got := fmt.Sprint(rows[0]["n"], " ", rows[0]["files"], " ", rows[0]["total"]); got != "25 3 450.000000" {
 		t.Fatalf("rows, files, sum(metric) = %s, want 25 3 450.000000", got)
 	}
+}
+
+// TestDuckDBEdgeCases has DuckDB read every value of a file with several
+// row groups and pages, a dictionary that falls back to PLAIN, empty maps,
+// long and unicode strings, and compares a digest of them with the rows'.
+func TestDuckDBEdgeCases(t *testing.T) {
+	evs := edgeEvents(45_000)
+	for _, compression := range []string{"snappy", "zstd", "gzip", "none"} {
+		t.Run(compression, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), PartName(0))
+			if err := os.WriteFile(path, writeAll(t, Options{Compression: compression, RowGroupRows: 30_000}, evs), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			keys := func(m string) string {
+				return fmt.Sprintf("array_to_string(map_keys(%s), ','), array_to_string(map_values(%s), ',')", m, m)
+			}
+			rows := duckdbtest.Query(t, `SELECT count(*)::VARCHAR AS n, md5(string_agg(concat_ws('|',
+				epoch_ms(ts)::VARCHAR, event_key, `+keys("identifiers")+`, insert_id, metric_value::VARCHAR,
+				`+keys("user_properties")+`, `+keys("event_properties")+`, `+keys("platform_properties")+`),
+				chr(10) ORDER BY file_row_number)) AS digest
+				FROM read_parquet(`+duckdbtest.Literal(path)+`, file_row_number = true)`)
+			if got, want := fmt.Sprint(rows[0]["n"], " ", rows[0]["digest"]), fmt.Sprint(len(evs), " ", digest(evs)); got != want {
+				t.Fatalf("DuckDB reads rows, digest %s; want %s", got, want)
+			}
+		})
+	}
+}
+
+// digest is the md5 of the rows as TestDuckDBEdgeCases has DuckDB print them.
+func digest(evs []validate.Event) string {
+	var b strings.Builder
+	kv := func(m []validate.KV) {
+		var ks, vs []string
+		for _, e := range m {
+			ks, vs = append(ks, e.Key), append(vs, e.Value)
+		}
+		fmt.Fprintf(&b, "|%s|%s", strings.Join(ks, ","), strings.Join(vs, ","))
+	}
+	for i, ev := range evs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%d|%s", ev.TS, ev.EventKey)
+		kv(ev.Identifiers)
+		fmt.Fprintf(&b, "|%s|%s", ev.InsertID, decimalString(ev.MetricValue))
+		kv(ev.UserProps)
+		kv(ev.EventProps)
+		kv(ev.PlatformProps)
+	}
+	sum := md5.Sum([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
 }

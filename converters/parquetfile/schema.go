@@ -37,22 +37,23 @@ const (
 	DecimalScale     = 6
 )
 
-// Schema is the import schema. Its fields are in the required order (a
+// Schema is the import schema, for parquet-go: tests write files of it and of
+// variants of it. Writer does not use it; it writes the same schema elements
+// (schemaElements in footer.go). Its fields are in the required order (a
 // parquet.Group would sort them by name).
 var Schema = parquet.NewSchema("schema", orderedGroup{
 	field("ts", parquet.Timestamp(parquet.Millisecond)),
 	field("event_key", dictString()),
 	field("identifiers", stringMap(false)),
 	field("insert_id", parquet.String()),
-	field("metric_value", parquet.Decimal(DecimalScale, DecimalPrecision, newSignedDecimalType())),
+	field("metric_value", parquet.Decimal(DecimalScale, DecimalPrecision, parquet.FixedLenByteArrayType(DecimalLength))),
 	field("user_properties", stringMap(false)),
 	field("event_properties", stringMap(false)),
 	field("platform_properties", stringMap(true)),
 })
 
 // dictString is a required STRING column that is dictionary encoded: used
-// for low-cardinality columns (event names, map keys). The writer falls back
-// to plain encoding when a chunk's dictionary outgrows dictionaryMaxBytes.
+// for low-cardinality columns (event names, map keys).
 func dictString() parquet.Node {
 	return parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
 }

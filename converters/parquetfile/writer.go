@@ -4,14 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/klauspost/compress/s2"
-	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/compress/gzip"
 	"github.com/parquet-go/parquet-go/compress/snappy"
-	"github.com/parquet-go/parquet-go/compress/uncompressed"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/parquet-go/parquet-go/format"
 
@@ -26,14 +23,17 @@ const (
 	DefaultPartBytes    = 256 << 20
 )
 
-// createdBy names the library only, never the agent's version or a build,
+// createdBy is the footer's created_by, unchanged since parquet-go wrote
+// the files (this package's encoder now writes them, with parquet-go's
+// format and compression packages). It names no agent version or build,
 // so that re-runs with the same inputs give byte-identical files.
 const createdBy = "parquet-go version 0.32.0 (build hackle-agent)"
 
 const (
-	batchRows          = 512       // rows handed to the encoders at a time
+	batchRows          = 1024      // rows handed to the encoders at a time, at most
+	batchMaxBytes      = 16 << 20  // string bytes handed to the encoders at a time, about
 	writeBufferSize    = 256 << 10 // buffering between the byte count and the output
-	dictionaryMaxBytes = 1 << 20   // per column chunk; plain encoding beyond it
+	dictionaryMaxBytes = 1 << 20   // per column chunk; PLAIN encoding beyond it
 )
 
 // Options configure a Writer or Parts. The zero value means all defaults.
@@ -69,6 +69,7 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// codecOf returns the compression codec named name; nil for "none".
 func codecOf(name string) (compress.Codec, error) {
 	switch name {
 	case "snappy":
@@ -78,25 +79,28 @@ func codecOf(name string) (compress.Codec, error) {
 	case "gzip":
 		return &gzip.Codec{Level: gzip.DefaultCompression}, nil
 	case "none":
-		return &uncompressed.Codec{}, nil
+		return nil, nil
 	default:
 		return nil, fmt.Errorf("parquetfile: unknown compression %q (want snappy, zstd, gzip or none)", name)
 	}
 }
 
 // Writer writes one Parquet file of the import schema. It holds at most one
-// row group in memory. It is not safe for concurrent use.
+// row group in memory, compressed, plus the page being filled in each
+// column. It is not safe for concurrent use.
 //
-// Rows are gathered column by column into batches of batchRows; a full
-// batch is handed to Options.Threads encoder goroutines, one column at a
-// time (each column has its own parquet-go ColumnWriter, its own pages and
-// compression), while the next batch fills. Batch and row-group boundaries
-// depend only on the rows, so the bytes never depend on the threads.
+// Write only copies a row's values into a batch of up to batchRows rows,
+// column by column. A full batch is handed to Options.Threads encoder
+// goroutines, one column at a time, while the next batch fills. Each
+// column's encoder (column.go) builds the column's pages and compresses
+// them; at the end of a row group the Writer writes the column chunks one
+// after the other, and at Close the footer (footer.go). Row-group and page
+// boundaries depend only on the rows, so the bytes never depend on the
+// threads.
 type Writer struct {
-	out      countingWriter // counts what parquet-go wrote, then buffers it
+	out      countingWriter // counts the bytes of the file, then buffers them
 	buf      *bufio.Writer
-	pw       *parquet.Writer
-	columns  []*parquet.ColumnWriter
+	columns  []*columnEncoder
 	groupMax int
 	group    int   // rows in the current row group, batched ones included
 	rows     int64 // rows accepted so far
@@ -104,23 +108,15 @@ type Writer struct {
 	encoding *columnBatch // handed to the encoders, or nil
 	spare    *columnBatch // encoded, ready to fill again
 	tasks    chan columnTask
+	groups   []format.RowGroup // the row groups written, for the footer
+	err      error             // first error writing the file; every later call returns it
 	closed   bool
 }
 
-// columnBatch is batchRows rows, column by column.
-type columnBatch struct {
-	values   [numLeafColumns][]parquet.Value
-	decimals [][DecimalLength]byte // metric values, referenced by values
-	text     []byte                // copies of the rows' strings, referenced by values
-	rows     int
-	done     sync.WaitGroup
-	errs     [numLeafColumns]error
-}
-
-// columnTask asks an encoder to write one column of a batch.
+// columnTask asks an encoder to encode one column of a batch.
 type columnTask struct {
 	batch  *columnBatch
-	column int
+	column *columnEncoder
 }
 
 // NewWriter returns a Writer of one Parquet file to w. It fails only on bad
@@ -132,72 +128,59 @@ func NewWriter(w io.Writer, opts Options) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	wr := &Writer{groupMax: opts.RowGroupRows, filling: newColumnBatch(), tasks: make(chan columnTask, numLeafColumns)}
+	wr := &Writer{groupMax: opts.RowGroupRows, filling: new(columnBatch), tasks: make(chan columnTask, numLeafColumns)}
+	for col := range numLeafColumns {
+		wr.columns = append(wr.columns, newColumnEncoder(col, codec))
+	}
 	wr.buf = bufio.NewWriterSize(w, writeBufferSize)
 	wr.out.w = wr.buf
-	wr.pw = parquet.NewWriter(&wr.out, Schema,
-		createdByOption(createdBy),
-		parquet.Compression(codec),
-		parquet.DataPageVersion(1), // the most widely readable page format
-		parquet.WriteBufferSize(0), // we buffer below the byte count
-		parquet.MaxRowsPerRowGroup(int64(opts.RowGroupRows)),
-		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
-		mapStatistics(),
-	)
-	wr.columns = wr.pw.ColumnWriters()
 	for range opts.Threads {
 		go wr.encode()
 	}
 	return wr, nil
 }
 
-func newColumnBatch() *columnBatch {
-	return &columnBatch{decimals: make([][DecimalLength]byte, batchRows)}
-}
-
-// encode writes the columns it is given until the Writer is closed.
+// encode encodes the columns it is given until the Writer is stopped.
 func (w *Writer) encode() {
 	for t := range w.tasks {
-		b := t.batch
-		_, err := w.columns[t.column].WriteRowValues(b.values[t.column])
-		b.errs[t.column] = err
-		b.done.Done()
+		c := t.column
+		if c.err == nil {
+			c.encode(t.batch)
+			if t.batch.last {
+				c.finish()
+			}
+		}
+		t.batch.done.Done()
 	}
 }
 
 // Write adds one row. Its strings are copied: ev and the memory of its
 // strings may be reused by the caller as soon as Write returns.
 func (w *Writer) Write(ev *validate.Event) error {
-	if w.closed {
+	switch {
+	case w.closed:
 		return fmt.Errorf("parquetfile: write after close")
+	case w.err != nil:
+		return w.err
 	}
 	b := w.filling
-	b.decimals[b.rows] = ev.MetricValue
-	b.appendRow(ev, b.decimals[b.rows][:])
-	b.rows++
+	b.appendRow(ev)
 	w.rows++
 	w.group++
-	if b.rows == batchRows || w.group >= w.groupMax {
-		if err := w.flushBatch(); err != nil {
-			return err
-		}
-	}
-	if w.group >= w.groupMax {
-		w.group = 0
-		if err := w.wait(); err != nil {
-			return err
-		}
-		if err := w.pw.Flush(); err != nil {
-			return fmt.Errorf("parquetfile: flush row group: %w", err)
-		}
+	switch {
+	case w.group >= w.groupMax:
+		return w.endRowGroup()
+	case b.rows == batchRows || b.bytes >= batchMaxBytes:
+		return w.flushBatch()
 	}
 	return nil
 }
 
 // flushBatch hands the filling batch to the encoders, once they are done
-// with the one before.
+// with the one before. The last batch of a row group goes even when empty:
+// it finishes the column chunks.
 func (w *Writer) flushBatch() error {
-	if w.filling.rows == 0 {
+	if w.filling.rows == 0 && !w.filling.last {
 		return nil
 	}
 	if err := w.wait(); err != nil {
@@ -205,12 +188,12 @@ func (w *Writer) flushBatch() error {
 	}
 	b := w.filling
 	b.done.Add(numLeafColumns)
-	for c := range numLeafColumns {
+	for _, c := range w.columns {
 		w.tasks <- columnTask{batch: b, column: c}
 	}
 	w.encoding = b
 	if w.filling = w.spare; w.filling == nil {
-		w.filling = newColumnBatch()
+		w.filling = new(columnBatch)
 	}
 	w.spare = nil
 	return nil
@@ -224,37 +207,83 @@ func (w *Writer) wait() error {
 	}
 	b.done.Wait()
 	w.encoding = nil
-	for c := range b.values {
-		clear(b.values[c]) // the values point into the events' strings
-		b.values[c] = b.values[c][:0]
-	}
-	b.rows = 0
-	b.text = b.text[:0]
+	b.reset()
 	w.spare = b
-	for _, err := range b.errs {
-		if err != nil {
-			return fmt.Errorf("parquetfile: write rows: %w", err)
+	for _, c := range w.columns {
+		if c.err != nil {
+			w.err = fmt.Errorf("parquetfile: encode: %w", c.err)
+			return w.err
 		}
 	}
 	return nil
 }
 
-// Close flushes the last row group and writes the footer. It does not close
-// the underlying io.Writer. Calling Close twice is a no-op.
+// endRowGroup encodes the rest of the row group and writes it.
+func (w *Writer) endRowGroup() error {
+	w.filling.last = true
+	if err := w.flushBatch(); err != nil {
+		return err
+	}
+	if err := w.wait(); err != nil {
+		return err
+	}
+	w.writeMagic()
+	offset := w.out.n
+	for _, c := range w.columns {
+		w.write(c.chunk.dictionaryPage)
+		w.write(c.chunk.pages)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	w.groups = append(w.groups, rowGroup(w.columns, offset, int64(w.group), len(w.groups)))
+	w.group = 0
+	return nil
+}
+
+// writeMagic starts the file, at its first row group or at Close: Size
+// stays 0 until then.
+func (w *Writer) writeMagic() {
+	if w.out.n == 0 {
+		w.write([]byte(magic))
+	}
+}
+
+// write writes p to the file, unless an earlier write failed.
+func (w *Writer) write(p []byte) {
+	if w.err != nil {
+		return
+	}
+	if _, err := w.out.Write(p); err != nil {
+		w.err = fmt.Errorf("parquetfile: write: %w", err)
+	}
+}
+
+// Close writes the last row group and the footer, and stops the encoders.
+// It does not close the underlying io.Writer. Calling Close twice is a
+// no-op.
 func (w *Writer) Close() error {
 	if w.closed {
 		return nil
 	}
-	err := w.flushBatch()
-	if err == nil {
-		err = w.wait()
+	var err error
+	if w.group > 0 {
+		err = w.endRowGroup()
 	}
 	w.stop()
 	if err != nil {
 		return err
 	}
-	if err := w.pw.Close(); err != nil {
-		return fmt.Errorf("parquetfile: close: %w", err)
+	if w.err != nil {
+		return w.err
+	}
+	w.writeMagic()
+	footer, err := appendFooter(nil, w.rows, w.groups)
+	if err != nil {
+		return fmt.Errorf("parquetfile: footer: %w", err)
+	}
+	if w.write(footer); w.err != nil {
+		return w.err
 	}
 	if err := w.buf.Flush(); err != nil {
 		return fmt.Errorf("parquetfile: close: %w", err)
@@ -281,49 +310,6 @@ func (w *Writer) Rows() int64 { return w.rows }
 // io.Writer, the file size.
 func (w *Writer) Size() int64 { return w.out.n }
 
-// appendRow appends ev's values to the columns, with the repetition and
-// definition levels of the schema. dec holds ev.MetricValue.
-func (b *columnBatch) appendRow(ev *validate.Event, dec []byte) {
-	v := &b.values
-	v[colTS] = append(v[colTS], parquet.Int64Value(ev.TS).Level(0, 0, colTS))
-	v[colEventKey] = append(v[colEventKey], b.stringValue(ev.EventKey).Level(0, 0, colEventKey))
-	b.appendMap(ev.Identifiers, colIdentifiers)
-	v[colInsertID] = append(v[colInsertID], b.stringValue(ev.InsertID).Level(0, 0, colInsertID))
-	v[colMetricValue] = append(v[colMetricValue], parquet.FixedLenByteArrayValue(dec).Level(0, 0, colMetricValue))
-	b.appendMap(ev.UserProps, colUserProps)
-	b.appendMap(ev.EventProps, colEventProps)
-	b.appendMap(ev.PlatformProps, colPlatformProps)
-}
-
-// appendMap appends a map's entries to its key column and its value column.
-// An empty map is one null per column at definition level 0; an entry is
-// defined at level 1 (the repeated key_value group) and repeats at level 1
-// after the first.
-func (b *columnBatch) appendMap(kvs []validate.KV, keyCol int) {
-	keys, values := b.values[keyCol], b.values[keyCol+1]
-	if len(kvs) == 0 {
-		keys = append(keys, parquet.NullValue().Level(0, 0, keyCol))
-		values = append(values, parquet.NullValue().Level(0, 0, keyCol+1))
-	}
-	for i := range kvs {
-		keys = append(keys, b.stringValue(kvs[i].Key).Level(min(i, 1), 1, keyCol))
-		values = append(values, b.stringValue(kvs[i].Value).Level(min(i, 1), 1, keyCol+1))
-	}
-	b.values[keyCol], b.values[keyCol+1] = keys, values
-}
-
-// stringValue makes a BYTE_ARRAY value of a copy of s in b.text. When
-// b.text grows, the values made before keep pointing at its old array,
-// which is left as it was.
-func (b *columnBatch) stringValue(s string) parquet.Value {
-	if len(b.text)+len(s) > cap(b.text) {
-		b.text = make([]byte, 0, max(2*cap(b.text), len(s), 64<<10))
-	}
-	start := len(b.text)
-	b.text = append(b.text, s...)
-	return parquet.ByteArrayValue(b.text[start:len(b.text):len(b.text)])
-}
-
 // countingWriter counts the bytes written through it.
 type countingWriter struct {
 	w io.Writer
@@ -336,31 +322,10 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// mapStatistics leaves out the page statistics and bounds of the maps'
-// keys and values: they serve no query, and computing them is a tenth of
-// the encoding time.
-func mapStatistics() parquet.WriterOption {
-	var opts []parquet.WriterOption
-	for _, m := range []string{"identifiers", "user_properties", "event_properties", "platform_properties"} {
-		for _, leaf := range []string{"key", "value"} {
-			opts = append(opts, parquet.SkipPageBounds(m, "key_value", leaf), parquet.SkipPageStatistics(m, "key_value", leaf))
-		}
-	}
-	return writerOptions(opts)
-}
-
-// writerOptions applies several options as one.
-type writerOptions []parquet.WriterOption
-
-func (o writerOptions) ConfigureWriter(config *parquet.WriterConfig) {
-	for _, opt := range o {
-		opt.ConfigureWriter(config)
-	}
-}
-
 // fastSnappy is parquet-go's snappy codec with the fast encoder instead of
 // the "better" one: the same format, twice as fast to write, a few percent
-// bigger.
+// bigger (more on PLAIN pages of short, regularly repeating values, whose
+// length prefixes break its matches).
 type fastSnappy struct{ snappy.Codec }
 
 func (*fastSnappy) Encode(dst, src []byte) ([]byte, error) {
@@ -368,11 +333,3 @@ func (*fastSnappy) Encode(dst, src []byte) ([]byte, error) {
 }
 
 func (*fastSnappy) CompressionCodec() format.CompressionCodec { return format.Snappy }
-
-// createdByOption sets the file's created_by exactly (parquet.CreatedBy
-// formats it from parts).
-type createdByOption string
-
-func (c createdByOption) ConfigureWriter(config *parquet.WriterConfig) {
-	config.CreatedBy = string(c)
-}
