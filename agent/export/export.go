@@ -95,7 +95,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{o: o, rep: rep, rw: rw, days: map[validate.Date]*day{}, rejectedOn: map[validate.Date]int64{}}
+	r := &run{o: o, rep: rep, rw: rw, days: map[validate.Date]*day{}, rejectedOn: map[validate.Date]int64{}, ids: &idBudget{limit: idMemoryKeys}}
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
@@ -120,6 +120,7 @@ type run struct {
 	// rejectedOn counts the rejected rows whose day is known (a valid ts),
 	// for the per-day threshold of a backfill.
 	rejectedOn map[validate.Date]int64
+	ids        *idBudget // the insert_ids the days keep in memory
 }
 
 // day is one partition being written.
@@ -127,7 +128,7 @@ type day struct {
 	date    validate.Date
 	dir     string
 	parts   *parquetfile.Parts
-	seen    idSet // insert_ids written
+	seen    *idSpillSet // insert_ids written; closed with the parts
 	written int64
 	dups    int64
 	files   []parquetfile.PartInfo
@@ -138,6 +139,11 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	defer r.removeStaging()
+	defer func() {
+		for _, d := range r.days {
+			d.seen.close()
+		}
+	}()
 	for _, in := range r.o.Inputs {
 		if err := r.readInput(ctx, in); err != nil {
 			return err
@@ -272,7 +278,11 @@ func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.
 		return err
 	}
 	key := validate.UUIDKey(ev.InsertID)
-	if !d.seen.add(key) {
+	isNew, err := d.seen.add(key)
+	if err != nil {
+		return fmt.Errorf("partition %s: %w", d.date, err)
+	}
+	if !isNew {
 		d.dups++
 		stats.Duplicates++
 		rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
@@ -299,12 +309,16 @@ func (r *run) day(date validate.Date) (*day, error) {
 		return nil, fmt.Errorf("staging folder: %w", err)
 	}
 	d := &day{date: date, dir: dir, parts: parquetfile.NewParts(dir, r.o.Parquet)}
+	d.seen = newIDSpillSet(filepath.Join(r.staging, "insert-ids"), "dt="+date.String(), r.ids)
 	r.days[date] = d
 	return d, nil
 }
 
 func (r *run) closeParts() error {
 	for _, d := range r.days {
+		if err := d.seen.close(); err != nil {
+			return fmt.Errorf("partition %s: %w", d.date, err)
+		}
 		files, err := d.parts.Close()
 		if err != nil {
 			return fmt.Errorf("write partition %s: %w", d.date, err)
