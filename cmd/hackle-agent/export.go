@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -17,10 +15,6 @@ import (
 )
 
 func init() { commands = append(commands, exportCommand()) }
-
-// memoryLimit is the export's soft memory limit unless GOMEMLIMIT is set:
-// peak RSS stays near 256 MB while the dedup set of a day fits well below it.
-const memoryLimit = 200 << 20
 
 func exportCommand() *cli.Command {
 	flags := append(inputFlags(),
@@ -65,11 +59,7 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return usagef("--threads %d: give 1 or more", o.Threads)
 	}
 	runtime.GOMAXPROCS(o.Threads)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit: the garbage collector works harder instead of
-		// letting the heap double over the insert_ids kept for dedup.
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	limitMemory(ctx)
 	o.Parquet = parquetfile.Options{
 		Shard:       o.Shard,
 		Shards:      o.Shards,

@@ -40,7 +40,7 @@ func newApp() *cli.App {
 		Version:              version,
 		Commands:             commands,
 		EnableBashCompletion: true,
-		Flags:                []cli.Flag{profileFlag},
+		Flags:                profileFlags,
 		Before: func(c *cli.Context) error {
 			stop, err := startProfile(c)
 			stopProfile = stop
