@@ -33,6 +33,11 @@ func benchCSV() string {
 	return b.String()
 }
 
+// benchCSVUnquoted is benchCSV without quotes: no cell needs them.
+func benchCSVUnquoted() string {
+	return strings.ReplaceAll(benchCSV(), `"{""item"":""신발, 에어"",""price"":12.3456789}"`, "신발 에어")
+}
+
 func benchRead(b *testing.B, name, data string) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -63,6 +68,9 @@ func BenchmarkNDJSON(b *testing.B) { benchRead(b, "in.ndjson", benchNDJSON()) }
 
 // BenchmarkCSV reads 10k CSV rows.
 func BenchmarkCSV(b *testing.B) { benchRead(b, "in.csv", benchCSV()) }
+
+// BenchmarkCSVUnquoted reads 10k CSV rows without quotes.
+func BenchmarkCSVUnquoted(b *testing.B) { benchRead(b, "in.csv", benchCSVUnquoted()) }
 
 // BenchmarkJSONArray reads and parses the NDJSON events as one JSON array.
 func BenchmarkJSONArray(b *testing.B) {

@@ -1,10 +1,8 @@
 package source
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"io"
-	"strings"
 	"sync"
 	"unsafe"
 )
@@ -22,7 +20,7 @@ type Chunk struct {
 	line   int64 // lines of the input before text; 0 for a JSON array, which has no line numbers
 	ends   []int // JSON array: where each element of text ends
 	format Format
-	comma  rune
+	comma  string   // CSV: the delimiter, UTF-8 encoded
 	header []string // CSV
 }
 
@@ -73,7 +71,7 @@ func chunkText(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(
 func (c *Chunk) Records() *Records {
 	r := &Records{c: c, line: c.line}
 	if c.format == CSV {
-		r.csv = newCSVReader(strings.NewReader(c.text), c.comma)
+		r.csv = csvRows{text: c.text, comma: c.comma}
 		r.rec.header = c.header
 	}
 	return r
@@ -84,7 +82,8 @@ func (c *Chunk) Records() *Records {
 func (c *Chunk) RawJSON(text string) json.RawMessage {
 	rec := Record{text: text, header: c.header}
 	if c.format == CSV {
-		rec.cells, _ = newCSVReader(strings.NewReader(text), c.comma).Read()
+		rows := csvRows{text: text, comma: c.comma}
+		rec.cells, _, _ = rows.next(nil)
 	}
 	return rec.RawJSON()
 }
@@ -93,10 +92,10 @@ func (c *Chunk) RawJSON(text string) json.RawMessage {
 // is valid until the next call to Next (its strings, though, stay valid).
 type Records struct {
 	c    *Chunk
-	pos  int   // NDJSON: next byte of text; JSON array: next element
-	line int64 // NDJSON: lines read
-	csv  *csv.Reader
-	rows int64 // records returned so far
+	pos  int     // NDJSON: next byte of text; JSON array: next element
+	line int64   // NDJSON: lines read
+	csv  csvRows // CSV
+	rows int64   // records returned so far
 	rec  Record
 }
 

@@ -3,7 +3,6 @@ package source
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -16,13 +15,15 @@ import (
 // CSV is RFC 4180 with a header row: quoted cells may hold the delimiter,
 // quotes and newlines; CRLF line ends are accepted (Open strips a UTF-8
 // BOM). A csvFramer cuts it into chunks of whole rows exactly where
-// encoding/csv, which parses each chunk, would end a row.
+// encoding/csv would end a row, and csvRows parses the rows of a chunk as
+// encoding/csv would, without copying them. encoding/csv itself reads the
+// header row, for its errors.
 
+// newCSVReader is encoding/csv as csvRows follows it. It reads the header.
 func newCSVReader(r io.Reader, comma rune) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // checked per row, so one short row is one reject
-	cr.ReuseRecord = true
 	return cr
 }
 
@@ -30,7 +31,7 @@ func newCSVReader(r io.Reader, comma rune) *csv.Reader {
 type csvFramer struct {
 	r      *bufio.Reader
 	size   int
-	comma  rune
+	comma  string // UTF-8 encoded
 	header []string
 	first  *Chunk // the rows of the first chunk, after the header
 	carry  []byte // read past the last cut: the start of the next chunk
@@ -39,33 +40,50 @@ type csvFramer struct {
 	err    error // ends the input once the chunks before it are out
 }
 
-// newCSVFramer reads the header row.
+// newCSVFramer reads the header row. A delimiter that encoding/csv does
+// not accept fails there.
 func newCSVFramer(r *bufio.Reader, comma rune, size int) (*csvFramer, error) {
-	f := &csvFramer{r: r, size: size, comma: comma, scan: csvScan{comma: utf8.AppendRune(nil, comma)}}
-	c, err := f.next()
-	if err == io.EOF {
-		return nil, errors.New("empty CSV: no header row")
+	delim := utf8.AppendRune(nil, comma)
+	f := &csvFramer{r: r, size: size, comma: string(delim), scan: csvScan{comma: delim}}
+	for f.first == nil {
+		c, err := f.next()
+		if err == io.EOF {
+			return nil, errors.New("empty CSV: no header row")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := f.readHeader(c, comma); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
+	return f, nil
+}
+
+// readHeader reads the header row at the start of c, which becomes the
+// first chunk, of the rows after it; a chunk of blank lines is dropped.
+func (f *csvFramer) readHeader(c *Chunk, comma rune) error {
 	cr := newCSVReader(strings.NewReader(c.text), comma)
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, errors.New("empty CSV: no header row")
+		return nil
+	}
+	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+		pe.StartLine += int(c.line) // the lines of blank chunks before
+		pe.Line += int(c.line)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("CSV header: %w", err)
+		return fmt.Errorf("CSV header: %w", err)
 	}
 	f.header = make([]string, len(header))
 	for i, h := range header {
-		f.header[i] = strings.TrimSpace(h)
+		f.header[i] = strings.TrimSpace(h) // encoding/csv copies: not the chunk's memory
 	}
 	off := cr.InputOffset()
 	c.line += int64(strings.Count(c.text[:off], "\n"))
 	c.text, c.header = c.text[off:], f.header
 	f.first = c
-	return f, nil
+	return nil
 }
 
 func (f *csvFramer) next() (*Chunk, error) {
@@ -104,8 +122,11 @@ func (f *csvFramer) next() (*Chunk, error) {
 	return c, nil
 }
 
-// csvScan follows encoding/csv through a buffer to find where its rows
-// end, including after a malformed row, whose line encoding/csv drops.
+// csvScan finds where the rows of a buffer end, as csvRows reads them: at
+// a newline outside quotes, or, for a malformed row, at the end of the
+// line where its error is. It only stops at quotes and at the bytes right
+// after them, and finds them with bytes.IndexByte, so that long stretches
+// without quotes cost little.
 type csvScan struct {
 	comma []byte
 	pos   int // next byte to look at
@@ -114,149 +135,146 @@ type csvScan struct {
 }
 
 const (
-	atFieldStart = iota
-	inField      // an unquoted field
-	inQuotes     // a quoted field
-	toLineEnd    // a malformed row: the rest of its line is dropped
+	inText    = iota // outside quotes in a well-formed row, or between rows
+	inQuotes         // a quoted field
+	toLineEnd        // a malformed row: the rest of its line is dropped
 )
 
-// run scans b from pos; eof says that no more bytes follow b.
+// run scans b from pos; eof says that no more bytes follow b. b starts
+// where a row starts.
 func (s *csvScan) run(b []byte, eof bool) {
 	for s.pos < len(b) {
 		switch s.state {
-		case toLineEnd:
-			i := bytes.IndexByte(b[s.pos:], '\n')
-			if i < 0 {
-				s.pos = len(b)
-				return
-			}
-			s.endRow(s.pos + i + 1)
+		case inText:
+			s.text(b)
 		case inQuotes:
-			i := bytes.IndexByte(b[s.pos:], '"')
-			if i < 0 {
-				s.pos = len(b)
+			if !s.quoted(b, eof) {
 				return
 			}
-			q := s.pos + i + 1 // after the quote
-			if !eof && len(b)-q < max(2, len(s.comma)) {
-				s.pos = q - 1 // look again with the bytes after the quote
-				return
-			}
-			switch rest := b[q:]; {
-			case len(rest) == 0: // end of input
-				s.pos = q
-			case rest[0] == '"': // an escaped quote
-				s.pos = q + 1
-			case bytes.HasPrefix(rest, s.comma):
-				s.pos, s.state = q+len(s.comma), atFieldStart
-			case rest[0] == '\n':
-				s.endRow(q + 1)
-			case rest[0] == '\r' && len(rest) > 1 && rest[1] == '\n':
-				s.endRow(q + 2)
-			default: // csv.ErrQuote
-				s.pos, s.state = q, toLineEnd
-			}
-		case atFieldStart:
-			if b[s.pos] == '"' {
-				s.pos, s.state = s.pos+1, inQuotes
-				continue
-			}
-			s.state = inField
-		case inField:
-			if !s.field(b, eof) {
-				return
-			}
+		case toLineEnd:
+			s.skipLine(b)
 		}
 	}
 }
 
-// field moves to the end of an unquoted field; false means more bytes are
-// needed to tell.
-func (s *csvScan) field(b []byte, eof bool) bool {
-	for i := s.pos; i < len(b); i++ {
-		if i = s.plain(b, i); i == len(b) {
-			break
-		}
-		switch c := b[i]; {
-		case c == '\n':
-			s.endRow(i + 1)
-			return true
-		case c == '"': // csv.ErrBareQuote
-			s.pos, s.state = i, toLineEnd
-			return true
-		case c == s.comma[0]:
-			if !eof && len(b)-i < len(s.comma) {
-				s.pos = i
-				return false
-			}
-			if bytes.HasPrefix(b[i:], s.comma) {
-				s.pos, s.state = i+len(s.comma), atFieldStart
-				return true
-			}
-		}
+// text moves to the next quote, past the rows that end before it. The
+// quote opens a quoted field when it starts a field: when it follows a line
+// end or a delimiter. (No delimiter right before it can be part of an
+// earlier one: the encoding of a rune never overlaps itself.) Else it is a
+// bare quote, which makes the row malformed.
+func (s *csvScan) text(b []byte) {
+	q := len(b)
+	if i := bytes.IndexByte(b[s.pos:], '"'); i >= 0 {
+		q = s.pos + i
 	}
-	s.pos = len(b)
+	s.rowEnds(b[:q], q == len(b))
+	switch {
+	case q == len(b):
+		s.pos = q
+	case q == 0 || b[q-1] == '\n' || bytes.HasSuffix(b[:q], s.comma):
+		s.pos, s.state = q+1, inQuotes
+	default:
+		s.pos, s.state = q, toLineEnd
+	}
+}
+
+// rowEnds moves last past the newlines of b[pos:], which are outside
+// quotes: row ends. Between two quotes there are few, found forward; up to
+// the end of the buffer there may be many, and the last is found backward.
+func (s *csvScan) rowEnds(b []byte, toEnd bool) {
+	if toEnd {
+		if i := bytes.LastIndexByte(b[s.pos:], '\n'); i >= 0 {
+			s.last = s.pos + i + 1
+		}
+		return
+	}
+	for i := s.pos; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return
+		}
+		i += j + 1
+		s.last = i
+	}
+}
+
+// quoted moves past the next quote of a quoted field and what it means;
+// false means that more bytes are needed to tell.
+func (s *csvScan) quoted(b []byte, eof bool) bool {
+	i := bytes.IndexByte(b[s.pos:], '"')
+	if i < 0 {
+		s.pos = len(b)
+		return true
+	}
+	q := s.pos + i + 1 // after the quote
+	if !eof && len(b)-q < max(2, len(s.comma)) {
+		s.pos = q - 1 // look again with the bytes after the quote
+		return false
+	}
+	switch rest := b[q:]; {
+	case len(rest) == 0: // end of input
+		s.pos = q
+	case rest[0] == '"': // an escaped quote
+		s.pos = q + 1
+	case bytes.HasPrefix(rest, s.comma):
+		s.pos, s.state = q+len(s.comma), inText
+	case rest[0] == '\n':
+		s.endRow(q + 1)
+	case rest[0] == '\r' && len(rest) > 1 && rest[1] == '\n':
+		s.endRow(q + 2)
+	default: // csv.ErrQuote (the end of the input is cut as a whole)
+		s.pos, s.state = q, toLineEnd
+	}
 	return true
 }
 
-// plain returns the position of the first newline, quote or first byte of
-// the delimiter from i on (or len(b)), looking at 8 bytes at a time.
-func (s *csvScan) plain(b []byte, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	comma := ones * uint64(s.comma[0])
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		n, q, c := x^(ones*'\n'), x^(ones*'"'), x^comma
-		// "Has a zero byte" for each: may flag a later byte too, never misses.
-		if ((n-ones)&^n|(q-ones)&^q|(c-ones)&^c)&highs != 0 {
-			break
-		}
+// skipLine moves past the end of the line.
+func (s *csvScan) skipLine(b []byte) {
+	i := bytes.IndexByte(b[s.pos:], '\n')
+	if i < 0 {
+		s.pos = len(b)
+		return
 	}
-	for ; i < len(b); i++ {
-		if c := b[i]; c == '\n' || c == '"' || c == s.comma[0] {
-			return i
-		}
-	}
-	return i
+	s.endRow(s.pos + i + 1)
 }
 
 func (s *csvScan) endRow(end int) {
-	s.pos, s.last, s.state = end, end, atFieldStart
+	s.pos, s.last, s.state = end, end, inText
 }
 
-// nextCSV returns the next row. encoding/csv skips blank lines itself; any
-// other line is a record, so that read = written + rejected.
+// nextCSV returns the next row. Blank lines are skipped; any other line is
+// a record, so that read = written + rejected. Its cells share the
+// chunk's memory.
 func (r *Records) nextCSV() (*Record, error) {
-	start := r.csv.InputOffset()
-	cells, err := r.csv.Read()
+	rec := &r.rec
+	start := r.csv.pos
+	cells, line, err := r.csv.next(rec.cells)
+	rec.cells = cells
 	if err == io.EOF {
 		return nil, io.EOF
 	}
-	rec := &r.rec
 	r.rows++
-	rec.Row = r.rows
-	rec.Err = nil
+	rec.Row, rec.Line, rec.Err = r.rows, r.c.line+line, nil
 	rec.Fields = rec.Fields[:0]
-	rec.text = r.c.text[start:r.csv.InputOffset()]
-	rec.cells = append(rec.cells[:0], cells...)
-	var pe *csv.ParseError
+	rec.text = r.c.text[start:r.csv.pos]
 	if err != nil {
-		if !errors.As(err, &pe) {
-			return nil, err
-		}
-		rec.Line = r.c.line + int64(pe.StartLine)
-		rec.Err = fmt.Errorf("malformed CSV: %v", pe.Err)
+		rec.Err = fmt.Errorf("malformed CSV: %v", err)
 		return rec, nil
 	}
-	line, _ := r.csv.FieldPos(0)
-	rec.Line = r.c.line + int64(line)
 	header := r.c.header
 	if len(cells) != len(header) {
 		rec.Err = fmt.Errorf("row has %d cells, the header has %d", len(cells), len(header))
 		return rec, nil
 	}
-	for i, v := range rec.cells {
-		rec.Fields = append(rec.Fields, Field{Name: header[i], Text: v, Kind: String})
+	// Only this loop sets the fields, each time the same but for Text:
+	// writing just that spares write barriers.
+	rec.Fields = slices.Grow(rec.Fields, len(cells))[:len(cells)]
+	for i, v := range cells {
+		f := &rec.Fields[i]
+		if f.Name != header[i] {
+			*f = Field{Name: header[i], Kind: String}
+		}
+		f.Text = v
 	}
 	return rec, nil
 }

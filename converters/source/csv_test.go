@@ -35,6 +35,14 @@ func TestCSV(t *testing.T) {
 			want: []string{`L2 R1 a="x\ty" b="1,5"`}},
 		{name: "tab delimiter option", opts: Options{Delimiter: '\t'}, data: "a\tb\n1\t2\n",
 			want: []string{`L2 R1 a="1" b="2"`}},
+		{name: "multi-byte delimiter", opts: Options{Delimiter: '¦'}, data: "a¦b\n\"x¦y\"¦1,5\n",
+			want: []string{`L2 R1 a="x¦y" b="1,5"`}},
+		{name: "a lone CR is text", data: "a,b\nx\ry,\"\r\"\r\n",
+			want: []string{`L2 R1 a="x\ry" b="\r"`}},
+		{name: "CR at the very end dropped", data: "a,b\n1,2\r",
+			want: []string{`L2 R1 a="1" b="2"`}},
+		{name: "trailing delimiter is one more cell", data: "a,b\n1,2,\n3,\n",
+			want: []string{`L2 R1 !row has 3 cells`, `L3 R2 a="3" b=""`}},
 		{name: "wrong cell count, reading goes on", data: "a,b\n1,2,3\n4\n5,6\n,\n",
 			want: []string{`L2 R1 !row has 3 cells, the header has 2`, `L3 R2 !row has 1 cells`, `L4 R3 a="5" b="6"`, `L5 R4 a="" b=""`}},
 		{name: "bare quote, reading goes on", data: "a,b\n1,x\"y\n3,4\n",
@@ -111,5 +119,29 @@ func TestCSVRecordReuse(t *testing.T) {
 	}
 	if rec.Err == nil || len(rec.Fields) != 0 || string(rec.RawJSON()) != `{"a":"4","b":"5"}` {
 		t.Errorf("got err %v fields %v raw %s", rec.Err, rec.Fields, rec.RawJSON())
+	}
+}
+
+// Cells are substrings of the chunk, or copies in an arena that grows
+// rarely: parsing does not allocate for each row.
+func TestCSVRowsDoNotAllocate(t *testing.T) {
+	for _, text := range []string{
+		"a,b,c\n\"d,e\",f,\"\"\n",
+		"a,\"b\"\"c\",\"d\r\ne\"\r\n\"\"\"\r\n\"\"\"\n",
+	} {
+		text = strings.Repeat(text, 1000)
+		cells := make([]string, 0, 3)
+		allocs := testing.AllocsPerRun(10, func() {
+			rows := csvRows{text: text, comma: ","}
+			for {
+				var err error
+				if cells, _, err = rows.next(cells); err != nil {
+					break
+				}
+			}
+		})
+		if allocs > 100 {
+			t.Errorf("%q: %.0f allocations for 2000 rows", text[:20], allocs)
+		}
 	}
 }
