@@ -22,6 +22,7 @@ type Chunk struct {
 	format Format
 	comma  string   // CSV: the delimiter, UTF-8 encoded
 	header []string // CSV
+	arenas [][]byte // CSV: the arrays of the copies of its cells (csvRows.arena)
 }
 
 // Recycle gives the chunk's memory back, to be read into again: call it
@@ -30,22 +31,35 @@ type Chunk struct {
 // recycled is left to the garbage collector.
 func (c *Chunk) Recycle() {
 	if c.buf != nil {
-		// A string still pointing here would read the next input: make it
-		// read NULs at once instead, to be caught.
-		clear(c.buf)
-		b := c.buf[:0]
+		recycle(&chunkBufs, c.buf)
 		c.buf, c.text = nil, ""
-		chunkBufs.Put(&b)
 	}
+	for _, a := range c.arenas {
+		recycle(&arenaArrays, a)
+	}
+	c.arenas = c.arenas[:0]
 }
 
-// chunkBufs holds recycled chunk buffers.
-var chunkBufs sync.Pool
+// recycle puts b in pool, zeroed: a string still pointing into it would
+// read the next input, so it reads NULs at once instead, to be caught.
+func recycle(pool *sync.Pool, b []byte) {
+	clear(b[:cap(b)])
+	b = b[:0]
+	pool.Put(&b)
+}
+
+// chunkBufs holds recycled chunk buffers; arenaArrays the arrays of
+// chunks' arenas.
+var chunkBufs, arenaArrays sync.Pool
 
 // newChunkBuf returns an empty buffer of at least size bytes of capacity.
-func newChunkBuf(size int) []byte {
+func newChunkBuf(size int) []byte { return fromPool(&chunkBufs, size) }
+
+// fromPool returns an empty buffer of pool of at least size bytes of
+// capacity, or a new one.
+func fromPool(pool *sync.Pool, size int) []byte {
 	for range 2 { // a buffer too small (of another input) is dropped
-		p, _ := chunkBufs.Get().(*[]byte)
+		p, _ := pool.Get().(*[]byte)
 		if p == nil {
 			break
 		}
@@ -54,6 +68,18 @@ func newChunkBuf(size int) []byte {
 		}
 	}
 	return make([]byte, 0, size)
+}
+
+// arenaArray returns an empty array of at least size bytes for the arena
+// of a chunk's csvRows, kept by the chunk until Recycle. A nil chunk (a
+// record parsed on its own) gets a new one, left to the garbage collector.
+func (c *Chunk) arenaArray(size int) []byte {
+	if c == nil {
+		return make([]byte, 0, size)
+	}
+	a := fromPool(&arenaArrays, size)
+	c.arenas = append(c.arenas, a)
+	return a
 }
 
 // framer cuts an input into chunks; next returns io.EOF after the last one.
@@ -71,7 +97,7 @@ func chunkText(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(
 func (c *Chunk) Records() *Records {
 	r := &Records{c: c, line: c.line}
 	if c.format == CSV {
-		r.csv = csvRows{text: c.text, comma: c.comma}
+		r.csv = csvRows{text: c.text, comma: c.comma, owner: c}
 		r.rec.header = c.header
 	}
 	return r

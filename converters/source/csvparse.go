@@ -27,6 +27,9 @@ type csvRows struct {
 	// again: the arena is only appended to, and a new array replaces a
 	// full one.
 	arena []byte
+	// owner, when set, is the chunk of the text: it keeps the arena's
+	// arrays, to recycle them with its own memory.
+	owner *Chunk
 }
 
 // next parses the next row, appending its cells to cells[:0]; line is the
@@ -139,7 +142,7 @@ func (p *csvRows) appendCopy(copied int, s string) int {
 	}
 	if cap(p.arena)-len(p.arena) < len(s) {
 		cell := p.arena[copied:]
-		p.arena = append(make([]byte, 0, max(arenaBlock, 2*(len(cell)+len(s)))), cell...)
+		p.arena = append(p.owner.arenaArray(max(arenaBlock, 2*(len(cell)+len(s)))), cell...)
 		copied = 0
 	}
 	p.arena = append(p.arena, s...)
