@@ -1,6 +1,10 @@
 package validate
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestParseUUID(t *testing.T) {
 	tests := []struct {
@@ -45,4 +49,57 @@ func TestParseUUIDNoAllocLowercase(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("ParseUUID of a lowercase UUID allocates %v times, want 0", allocs)
 	}
+}
+
+// Every digit, in both cases, at every place of a UUID: ParseUUID and
+// UUIDKey agree with strconv's hexadecimal reading, and a byte that is not
+// a digit anywhere makes the text no UUID.
+func TestUUIDEveryDigit(t *testing.T) {
+	const base = "00000000-0000-0000-0000-000000000000"
+	for i := range len(base) {
+		if base[i] == '-' {
+			continue
+		}
+		for c := range 256 {
+			text := base[:i] + string(rune(c)) + base[i+1:]
+			if c >= 0x80 {
+				text = base[:i] + string([]byte{byte(c)}) + base[i+1:]
+			}
+			v, err := strconv.ParseUint(string(rune(c)), 16, 8)
+			got, ok := ParseUUID(text)
+			if ok != (err == nil) {
+				t.Fatalf("ParseUUID(%q) ok = %v", text, ok)
+			}
+			if !ok {
+				continue
+			}
+			if want := strings.ToLower(text); got != want {
+				t.Fatalf("ParseUUID(%q) = %q, want %q", text, got, want)
+			}
+			k := UUIDKey(got)
+			var want [16]byte
+			j := 0
+			for p := 0; p < i; p++ {
+				if base[p] != '-' {
+					j++
+				}
+			}
+			want[j/2] = byte(v) << (4 * (1 - j%2))
+			if k != want {
+				t.Fatalf("UUIDKey(%q) = % x, want % x", got, k, want)
+			}
+		}
+	}
+}
+
+func BenchmarkUUID(b *testing.B) {
+	ids := []string{"168a4339-6334-428f-aadf-24d2261a23c4", "4ea4cb4a-db09-420c-97e1-c392dc82b985",
+		"9f1c2e3d-4b5a-6978-8a9b-0c1d2e3f4a5b", "0a1b2c3d-e4f5-a6b7-c8d9-eafbfcfdfeff"}
+	b.ReportAllocs()
+	var k [16]byte
+	for i := 0; b.Loop(); i++ {
+		s, _ := ParseUUID(ids[i%len(ids)])
+		k = UUIDKey(s)
+	}
+	_ = k
 }
