@@ -33,7 +33,7 @@ func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, [
 			errs = append(errs, issue(InvalidUTF8, field+"."+key, kv.Value,
 				field+"."+key+" is not valid UTF-8."))
 		}
-		if n := len(dst); n > 0 && sorted && key < dst[n-1].Key {
+		if n := len(dst); n > 0 && sorted && keyLess(key, dst[n-1].Key) {
 			sorted = false
 		}
 		dst = append(dst, KV{Key: key, Value: kv.Value})
@@ -52,6 +52,15 @@ func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, [
 		w++
 	}
 	return dst[:w], errs, warns
+}
+
+// keyLess is key < prev, decided by the first bytes when they differ, as
+// they mostly do, without a call.
+func keyLess(key, prev string) bool {
+	if key != "" && prev != "" && key[0] != prev[0] {
+		return key[0] < prev[0]
+	}
+	return key < prev
 }
 
 // plainKey reports whether a key is already what normMap makes of it:

@@ -65,3 +65,14 @@ func checkPlainKey(t *testing.T, key string) {
 		t.Errorf("plainKey(%q) = %v, want %v", key, got, want)
 	}
 }
+
+func FuzzKeyLess(f *testing.F) {
+	for _, p := range [][2]string{{"a", "b"}, {"ab", "aa"}, {"", "a"}, {"a", ""}, {"id", "id"}, {"é", "z"}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got := keyLess(a, b); got != (a < b) {
+			t.Errorf("keyLess(%q, %q) = %v", a, b, got)
+		}
+	})
+}
