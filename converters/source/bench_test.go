@@ -77,3 +77,30 @@ func BenchmarkJSONArray(b *testing.B) {
 	data := "[" + strings.ReplaceAll(strings.TrimSuffix(benchNDJSON(), "\n"), "\n", ",\n") + "]"
 	benchRead(b, "in.json", data)
 }
+
+// benchEvents are lines of the shape of bench/data/events-*.ndjson.
+var benchEvents = []string{
+	`{"event_key":"search","event_properties":{},"identifiers":{"device_id":"0000EC37-ABCD-0477","id":"dev-00060471"},"insert_id":"168a4339-6334-428f-aadf-24d2261a23c4","metric_value":0,"platform_properties":{"appversion":"6.9.3","devicemodel":"iPhone14,2","devicevendor":"Apple","language":"ko-KR","osname":"iOS","osversion":"16.0.2"},"ts":"2023-01-01T12:27:37.202Z","user_properties":{"date_signed":"2022-07-01","grade":"VIP"}}`,
+	`{"event_key":"login","event_properties":{},"identifiers":{"device_id":"00011868-ABCD-1791","id":"dev-00071784","session_id":"1672591321.7","user_id":"71784"},"insert_id":"4ea4cb4a-db09-420c-97e1-c392dc82b985","metric_value":0,"platform_properties":{"appversion":"6.9.0","devicemodel":"SM-S908N","devicevendor":"samsung","language":"ko","osname":"Android","osversion":"12"},"ts":"2023-01-01T16:42:01.365Z","user_properties":{"date_signed":"2022-07-01","grade":"GOLD"}}`,
+	`{"event_key":"purchase","event_properties":{"product_category":"LEISURE","product_id":38045,"product_name":"등산화 겨울용"},"identifiers":{"device_id":"000266AD-ABCD-7372","id":"dev-00157357","session_id":"1672591535.8","user_id":"157357"},"insert_id":"26bd9ed4-b94e-4618-bee3-185681554100","metric_value":72995.89,"platform_properties":{"appversion":"6.9.3","devicemodel":"iPhone14,2","devicevendor":"Apple","language":"ko-KR","osname":"iOS","osversion":"16.0.2"},"ts":"2023-01-01T16:45:35.965Z","user_properties":{"date_signed":"2022-07-01","grade":"SILVER"}}`,
+}
+
+// BenchmarkParseRecord parses event lines alone, without the reader.
+func BenchmarkParseRecord(b *testing.B) {
+	var fields, nested []Field
+	var err error
+	n := 0
+	for _, e := range benchEvents {
+		n += len(e)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, e := range benchEvents {
+			fields, nested, err = parseRecord(e, fields[:0], nested)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -37,8 +38,7 @@ func parseRecord(b string, fields, nested []Field) ([]Field, []Field, error) {
 // error it appends none.
 func (s *scanner) top(fields []Field) ([]Field, error) {
 	n := len(fields)
-	s.space()
-	if s.peek() != '{' {
+	if s.next() != '{' {
 		return fields, s.errorf("expected a JSON object")
 	}
 	fields, err := s.object(fields, 0)
@@ -55,65 +55,71 @@ func (s *scanner) top(fields []Field) ([]Field, error) {
 // top level), to fields.
 func (s *scanner) object(fields []Field, depth int) ([]Field, error) {
 	s.i++ // '{'
-	s.space()
-	if s.eat('}') {
+	if s.next() == '}' {
+		s.i++
 		return fields, nil
 	}
 	for {
-		s.space()
-		if s.peek() != '"' {
+		if s.next() != '"' {
 			return fields, s.errorf("expected a member name")
 		}
 		name, err := s.str()
 		if err != nil {
 			return fields, err
 		}
-		s.space()
-		if !s.eat(':') {
+		if s.next() != ':' {
 			if depth > 0 {
 				return fields, s.errorf("expected ':'")
 			}
 			return fields, s.errorf("expected ':' after %q", name)
 		}
-		s.space()
-		var f Field
-		if depth == 0 && s.collect && s.peek() == '{' {
-			f, err = s.nestedObject()
-		} else {
-			f, err = s.value(depth + 1)
+		s.i++
+		// The field is filled in place: building it aside and copying it
+		// in costs more than the parse of a short value.
+		fields = append(fields, Field{})
+		f := &fields[len(fields)-1]
+		f.Name = name
+		switch c := s.next(); {
+		case c == '"':
+			f.Text, err = s.str()
+		case c == '{' && depth == 0 && s.collect:
+			f.Text, f.members, err = s.nestedObject()
+			f.Kind, f.parsed = Object, true
+		default:
+			f.Text, f.Kind, err = s.value(depth + 1)
 		}
 		if err != nil {
 			return fields, err
 		}
-		f.Name = name
-		fields = append(fields, f)
-		s.space()
-		if s.eat(',') {
-			continue
-		}
-		if s.eat('}') {
+		switch s.next() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
 			return fields, nil
+		default:
+			return fields, s.errorf("expected ',' or '}'")
 		}
-		return fields, s.errorf("expected ',' or '}'")
 	}
 }
 
-// nestedObject reads a top-level member's object, keeping its members.
-func (s *scanner) nestedObject() (Field, error) {
+// nestedObject reads a top-level member's object, appending its members to
+// s.nested, and returns its compact text and its members.
+func (s *scanner) nestedObject() (string, []Field, error) {
 	start, first := s.i, len(s.nested)
 	outer := s.spaced
 	s.spaced = false
 	members, err := s.object(s.nested, 1)
 	s.nested = members
 	if err != nil {
-		return Field{}, err
+		return "", nil, err
 	}
-	f := Field{Text: s.b[start:s.i], Kind: Object, members: members[first:len(members):len(members)], parsed: true}
+	text := s.b[start:s.i]
 	if s.spaced {
-		f.Text = compact(f.Text)
+		text = compact(text)
 	}
 	s.spaced = s.spaced || outer
-	return f, nil
+	return text, members[first:len(members):len(members)], nil
 }
 
 // ParseObject parses a JSON object (a map column's cell) into fields; on
@@ -142,6 +148,17 @@ type scanner struct {
 
 func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("invalid JSON at byte %d: %s", s.i+1, fmt.Sprintf(format, args...))
+}
+
+// next skips white space and returns the byte at s.i, or 0 at the end of
+// the input. Compact JSON has no white space: its first test usually
+// answers.
+func (s *scanner) next() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i]
+	}
+	s.space()
+	return s.peek()
 }
 
 func (s *scanner) space() {
@@ -179,10 +196,31 @@ func (s *scanner) end() error {
 	return nil
 }
 
-// str reads a string at s.i (which is '"') and returns its value. Escapes
+// str reads the string at s.i (which is '"') and returns its value. Escapes
 // are decoded; invalid UTF-8 is kept as is, escaped or not, so that the
-// validator sees (and rejects) it.
+// validator sees (and rejects) it. A string without escapes is a substring
+// of s.b. Most strings are short and plain: str looks for their end itself,
+// 8 bytes at a time, and leaves anything else (an escape, a control
+// character, the last bytes of s.b) to escapedStr.
 func (s *scanner) str() (string, error) {
+	b, start := s.b, s.i+1
+	for i := start; i+8 <= len(b); i += 8 {
+		if m := strStops(load64(b[i : i+8])); m != 0 {
+			end := i + bits.TrailingZeros64(m)/8
+			if b[end] != '"' {
+				break
+			}
+			s.i = end + 1
+			return b[start:end], nil
+		}
+	}
+	return s.escapedStr()
+}
+
+// escapedStr is str's general path, right for any string: it decodes
+// escapes, reports bad strings and reads those that end in the last bytes
+// of s.b.
+func (s *scanner) escapedStr() (string, error) {
 	start := s.i + 1
 	escaped, err := s.skipStr()
 	if err != nil {
@@ -194,17 +232,12 @@ func (s *scanner) str() (string, error) {
 	return unescape(s.b[start : s.i-1]), nil
 }
 
-// skipStr moves past the string at s.i, checking its syntax, and says
-// whether it holds escapes.
+// skipStr moves past the string at s.i (which is '"'), checking its syntax,
+// and says whether it holds escapes.
 func (s *scanner) skipStr() (escaped bool, err error) {
-	s.i++
+	s.i = plainRun(s.b, s.i+1)
 	for s.i < len(s.b) {
-		s.i = plainRun(s.b, s.i)
-		if s.i == len(s.b) {
-			break
-		}
-		c := s.b[s.i]
-		switch {
+		switch c := s.b[s.i]; {
 		case c == '"':
 			s.i++
 			return escaped, nil
@@ -213,11 +246,10 @@ func (s *scanner) skipStr() (escaped bool, err error) {
 			if err := s.escape(); err != nil {
 				return escaped, err
 			}
-		case c < 0x20:
+		default: // c < 0x20
 			return escaped, s.errorf("control character in string")
-		default:
-			s.i++
 		}
+		s.i = plainRun(s.b, s.i)
 	}
 	return escaped, s.errorf("unterminated string")
 }
@@ -226,16 +258,9 @@ func (s *scanner) skipStr() (escaped bool, err error) {
 // quote, a backslash or a control character (or len(b)). It looks at 8
 // bytes at a time.
 func plainRun(b string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(b); i += 8 {
-		x := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
-		q, bs := x^(ones*'"'), x^(ones*'\\')
-		// A byte of the result has its high bit set where x's byte is
-		// below 0x20, '"' or '\\' (the usual "has zero byte" tricks; bytes
-		// of 0x80 and above never match).
-		if ((x-ones*0x20)|(q-ones)|(bs-ones))&^x&highs != 0 {
-			break
+		if m := strStops(load64(b[i : i+8])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(b); i++ {
@@ -244,6 +269,19 @@ func plainRun(b string, i int) int {
 		}
 	}
 	return i
+}
+
+// strStops marks the bytes of x that end a plain run in a string: a quote,
+// a backslash or a control character. The lowest set bit of the result is
+// the high bit of the first such byte (0 if there is none); bits above it
+// mean nothing.
+func strStops(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, bs := x^(ones*'"'), x^(ones*'\\')
+	// The usual "has zero byte" tricks, for x < 0x20, q == 0 and bs == 0;
+	// bytes of 0x80 and above never match. A borrow may mark a byte above
+	// the first match, never one below it.
+	return ((x - ones*0x20) | (q - ones) | (bs - ones)) &^ x & highs
 }
 
 // escape moves past the escape sequence at s.i (which is '\\').
@@ -317,29 +355,27 @@ func unescape(b string) string {
 var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // value reads any JSON value inside a container at the given depth (1 for
-// the members of the top-level object).
-func (s *scanner) value(depth int) (Field, error) {
+// the members of the top-level object) and returns its text and kind.
+func (s *scanner) value(depth int) (string, Kind, error) {
 	start := s.i
 	switch c := s.peek(); {
 	case c == '"':
 		v, err := s.str()
-		return Field{Text: v, Kind: String}, err
+		return v, String, err
 	case c == '-' || (c >= '0' && c <= '9'):
-		if err := s.number(); err != nil {
-			return Field{}, err
-		}
-		return Field{Text: s.b[start:s.i], Kind: Number}, nil
+		err := s.number()
+		return s.b[start:s.i], Number, err
 	case c == 't':
-		return Field{Text: "true", Kind: Bool}, s.literal("true")
+		return "true", Bool, s.literal("true")
 	case c == 'f':
-		return Field{Text: "false", Kind: Bool}, s.literal("false")
+		return "false", Bool, s.literal("false")
 	case c == 'n':
-		return Field{Kind: Null}, s.literal("null")
+		return "", Null, s.literal("null")
 	case c == '{' || c == '[':
 		outer := s.spaced
 		s.spaced = false
 		if err := s.skipNested(depth + 1); err != nil {
-			return Field{}, err
+			return "", 0, err
 		}
 		kind := Object
 		if c == '[' {
@@ -350,11 +386,11 @@ func (s *scanner) value(depth int) (Field, error) {
 			text = compact(text)
 		}
 		s.spaced = s.spaced || outer
-		return Field{Text: text, Kind: kind}, nil
+		return text, kind, nil
 	case s.i == len(s.b):
-		return Field{}, s.errorf("unexpected end of input")
+		return "", 0, s.errorf("unexpected end of input")
 	default:
-		return Field{}, s.errorf("unexpected character %q", c)
+		return "", 0, s.errorf("unexpected character %q", c)
 	}
 }
 
@@ -367,7 +403,7 @@ func (s *scanner) skipValue(depth int) error {
 		_, err := s.skipStr()
 		return err
 	}
-	_, err := s.value(depth)
+	_, _, err := s.value(depth)
 	return err
 }
 
@@ -422,36 +458,36 @@ func (s *scanner) skipNested(depth int) error {
 		closeCh = ']'
 	}
 	s.i++
-	s.space()
-	if s.eat(closeCh) {
+	if s.next() == closeCh {
+		s.i++
 		return nil
 	}
 	for {
-		s.space()
 		if open == '{' {
-			if s.peek() != '"' {
+			if s.next() != '"' {
 				return s.errorf("expected a member name")
 			}
 			if _, err := s.skipStr(); err != nil {
 				return err
 			}
-			s.space()
-			if !s.eat(':') {
+			if s.next() != ':' {
 				return s.errorf("expected ':'")
 			}
-			s.space()
+			s.i++
 		}
+		s.next()
 		if err := s.skipValue(depth); err != nil {
 			return err
 		}
-		s.space()
-		if s.eat(',') {
-			continue
-		}
-		if s.eat(closeCh) {
+		switch s.next() {
+		case ',':
+			s.i++
+		case closeCh:
+			s.i++
 			return nil
+		default:
+			return s.errorf("expected ',' or '%c'", closeCh)
 		}
-		return s.errorf("expected ',' or '%c'", closeCh)
 	}
 }
 

@@ -105,6 +105,79 @@ func TestParseObjectRejects(t *testing.T) {
 	}
 }
 
+// The messages name the byte where the scanner stopped; parseObject and
+// parseRecord give the same ones.
+func TestParseObjectErrors(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "invalid JSON at byte 1: expected a JSON object"},
+		{" ", "invalid JSON at byte 2: expected a JSON object"},
+		{"[1]", "invalid JSON at byte 1: expected a JSON object"},
+		{"{", "invalid JSON at byte 2: expected a member name"},
+		{"{\"a\"", "invalid JSON at byte 5: expected ':' after \"a\""},
+		{"{\"a\":", "invalid JSON at byte 6: unexpected end of input"},
+		{"{\"a\":1", "invalid JSON at byte 7: expected ',' or '}'"},
+		{"{\"a\" 1}", "invalid JSON at byte 6: expected ':' after \"a\""},
+		{" { \"a\" : 1 , \"b\" x", "invalid JSON at byte 18: expected ':' after \"b\""},
+		{"{\"a\":1,}", "invalid JSON at byte 8: expected a member name"},
+		{"{,\"a\":1}", "invalid JSON at byte 2: expected a member name"},
+		{"{\"n\":-01}", "invalid JSON at byte 8: expected ',' or '}'"},
+		{"{\"n\":1.}", "invalid JSON at byte 8: bad number"},
+		{"{\"n\":1e+}", "invalid JSON at byte 9: bad number"},
+		{"{\"n\":-}", "invalid JSON at byte 7: bad number"},
+		{"{\"a\":nul}", "invalid JSON at byte 6: expected null"},
+		{"{\"a\":True}", "invalid JSON at byte 6: unexpected character 'T'"},
+		{"{\"a\":1} x", "invalid JSON at byte 9: unexpected text after the object"},
+		{"{\"a\":[1 2]}", "invalid JSON at byte 9: expected ',' or ']'"},
+		{"{\"a\":{\"b\"}}", "invalid JSON at byte 10: expected ':'"},
+		{"{\"a\":{\"b\" 1}}", "invalid JSON at byte 11: expected ':'"},
+		{"{\"a\":{\"b\":1,}}", "invalid JSON at byte 13: expected a member name"},
+		{"{\"a\":{]}", "invalid JSON at byte 7: expected a member name"},
+		{"{\"a\":[}", "invalid JSON at byte 7: unexpected character '}'"},
+		{"{\"a\":{\"b\":[1,{\"c\" 2}]}}", "invalid JSON at byte 19: expected ':'"},
+		{"{\"a\":\"x\x01\"}", "invalid JSON at byte 8: control character in string"},
+		{"{\"a\":\"x", "invalid JSON at byte 8: unterminated string"},
+		{"{\"a\":\"0123456789abcdef", "invalid JSON at byte 23: unterminated string"},
+		{"{\"a\":\"\\", "invalid JSON at byte 8: bad string escape"},
+		{"{\"a\":\"\\x\"}", "invalid JSON at byte 8: bad string escape"},
+		{"{\"a\":\"\\u12g4\"}", "invalid JSON at byte 8: bad string escape"},
+		{"{\"a\":{\"\\q\":1}}", "invalid JSON at byte 9: bad string escape"},
+		{"{\"a\":\x00}", "invalid JSON at byte 6: unexpected character '\\x00'"},
+		{"{\"a\":\xff}", "invalid JSON at byte 6: unexpected character 'ÿ'"},
+		{"{\"abcdefghijkl\":\"x\\\"y\\ud83d\",\"b\":\"0123456789abcdef\\u", "invalid JSON at byte 52: bad string escape"},
+		{"{\"a\":{\"b\":\"0123456789\x1f\"}}", "invalid JSON at byte 22: control character in string"},
+		{"{\"a\":[ \"x\" , 1 }", "invalid JSON at byte 16: expected ',' or ']'"},
+		{"{\"a\":{\"b\":{\"c\":1}", "invalid JSON at byte 18: expected ',' or '}'"},
+	}
+	for _, tt := range tests {
+		_, err := parseObject(tt.in, nil)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("parseObject(%q) = %v, want %q", tt.in, err, tt.want)
+		}
+		_, _, err = parseRecord(tt.in, nil, nil)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("parseRecord(%q) = %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
+// Reading a record whose strings have no escapes allocates nothing once the
+// slices have grown.
+func TestParseRecordAllocs(t *testing.T) {
+	var fields, nested []Field
+	allocs := testing.AllocsPerRun(100, func() {
+		for _, e := range benchEvents {
+			var err error
+			fields, nested, err = parseRecord(e, fields[:0], nested)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run, want 0", allocs)
+	}
+}
+
 // parseObject appends to the given fields, and on error leaves them as they were.
 func TestParseObjectAppends(t *testing.T) {
 	fs := []Field{{Name: "x", Text: "1"}}
