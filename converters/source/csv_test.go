@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"os"
 	"slices"
 	"strings"
@@ -142,6 +143,27 @@ func TestCSVRowsDoNotAllocate(t *testing.T) {
 		})
 		if allocs > 100 {
 			t.Errorf("%q: %.0f allocations for 2000 rows", text[:20], allocs)
+		}
+	}
+}
+
+// nextQuote is bytes.IndexByte for '"', at every place and length, with
+// bytes around the quote that could fool a word-at-a-time search.
+func TestNextQuote(t *testing.T) {
+	for n := range 24 {
+		for q := -1; q < n; q++ {
+			for _, fill := range []byte{'a', '"' + 1, '"' - 1, 0, 0xff, '"' ^ 0x80} {
+				b := bytes.Repeat([]byte{fill}, n)
+				if q >= 0 {
+					b[q] = '"'
+					if q+1 < n {
+						b[q+1] = '"' // a second quote must not be found first
+					}
+				}
+				if got, want := nextQuote(b), bytes.IndexByte(b, '"'); got != want {
+					t.Fatalf("nextQuote(%q) = %d, want %d", b, got, want)
+				}
+			}
 		}
 	}
 }
