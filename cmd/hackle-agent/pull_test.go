@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -223,13 +224,24 @@ func TestPullFromCloud(t *testing.T) {
 	}
 }
 
+// noonZone names a fixed-offset zone where it is about noon at now, so
+// that a test with a deadline at midnight does not see the day change
+// (Etc/GMT-N is N hours east of UTC).
+func noonZone(now time.Time) string {
+	east := 12 - now.UTC().Hour() // -11 … 12
+	if east >= 0 {
+		return fmt.Sprintf("Etc/GMT-%d", east)
+	}
+	return fmt.Sprintf("Etc/GMT+%d", -east)
+}
+
 // TestPullWatchDeadline: in --watch mode a missed deadline is one error
 // line (not one per poll), and the watcher keeps running.
 func TestPullWatchDeadline(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "bucket"), 0o755)
 	cmd := exec.Command(binary, "pull", "--watch", "--interval", "50ms", "--source", "bucket", "--sink", "imported",
-		"--deadline", "00:00", "--deadline-tz", "Asia/Seoul", "--log-format", "json")
+		"--deadline", "00:00", "--deadline-tz", noonZone(time.Now()), "--log-format", "json")
 	cmd.Dir, cmd.Env = dir, cleanEnv()
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
@@ -248,5 +260,18 @@ func TestPullWatchDeadline(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), `"level":"ERROR"`) {
 		t.Errorf("the missed deadline is not an error line:\n%s", errb.String())
+	}
+}
+
+func TestNoonZone(t *testing.T) {
+	for h := range 24 {
+		now := time.Date(2026, 11, 28, h, 30, 0, 0, time.UTC)
+		loc, err := time.LoadLocation(noonZone(now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := now.In(loc).Hour(); got != 12 {
+			t.Errorf("at %s UTC it is %d:30 in %s, want 12:30", now.Format("15:04"), got, loc)
+		}
 	}
 }
