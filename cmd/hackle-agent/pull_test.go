@@ -121,19 +121,29 @@ func TestPullDeadline(t *testing.T) {
 	}
 }
 
+// startWatcher starts pull --watch in dir from an empty folder bucket into
+// the folder imported, logging JSON to errb, with the extra flags; the
+// process is killed when the test ends.
+func startWatcher(t *testing.T, dir string, flags ...string) (cmd *exec.Cmd, errb *bytes.Buffer) {
+	t.Helper()
+	os.MkdirAll(filepath.Join(dir, "bucket"), 0o755)
+	args := append([]string{"pull", "--watch", "--source", "bucket", "--sink", "imported", "--log-format", "json"}, flags...)
+	cmd = exec.Command(binary, args...)
+	cmd.Dir, cmd.Env = dir, cleanEnv()
+	errb = new(bytes.Buffer)
+	cmd.Stderr = errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, errb
+}
+
 // TestPullWatch starts pull --watch on an empty bucket, commits a partition
 // and waits for it to be imported, then stops the watcher with SIGINT.
 func TestPullWatch(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "bucket"), 0o755)
-	cmd := exec.Command(binary, "pull", "--watch", "--interval", "100ms", "--source", "bucket", "--sink", "imported", "--log-format", "json")
-	cmd.Dir, cmd.Env = dir, cleanEnv()
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, errb := startWatcher(t, dir, "--interval", "100ms")
 	exportSample(t, dir)
 	summary := filepath.Join(dir, "imported", "dt=2023-01-01", "summary.json")
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
@@ -238,17 +248,7 @@ func noonZone(now time.Time) string {
 // TestPullWatchDeadline: in --watch mode a missed deadline is one error
 // line (not one per poll), and the watcher keeps running.
 func TestPullWatchDeadline(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "bucket"), 0o755)
-	cmd := exec.Command(binary, "pull", "--watch", "--interval", "50ms", "--source", "bucket", "--sink", "imported",
-		"--deadline", "00:00", "--deadline-tz", noonZone(time.Now()), "--log-format", "json")
-	cmd.Dir, cmd.Env = dir, cleanEnv()
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	cmd, errb := startWatcher(t, t.TempDir(), "--interval", "50ms", "--deadline", "00:00", "--deadline-tz", noonZone(time.Now()))
 	time.Sleep(2 * time.Second) // dozens of polls
 	if cmd.ProcessState != nil {
 		t.Fatalf("the watcher stopped:\n%s", errb.String())
