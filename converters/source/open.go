@@ -17,7 +17,23 @@ type Options struct {
 	Format     Format // "" detects from the name, or from the content for stdin
 	Delimiter  rune   // CSV delimiter; 0 means ',' (or '\t' for .tsv)
 	ChunkBytes int    // about how much input a Chunk holds; 0 means DefaultChunkBytes
+
+	// MaxRecordBytes bounds one record (a CSV row, an NDJSON line, a JSON
+	// array element); a longer one is rejected as "record_too_large" and
+	// reading goes on after it, with memory bounded. 0 means
+	// DefaultMaxRecordBytes.
+	MaxRecordBytes int
+	// MaxRecordLines bounds the physical lines one CSV row may span through
+	// quoted newlines; past it, the quote that opened the cell is taken for
+	// a stray one (see csv.go). 0 means DefaultMaxRecordLines.
+	MaxRecordLines int
 }
+
+// Defaults of Options.MaxRecordBytes and Options.MaxRecordLines.
+const (
+	DefaultMaxRecordBytes = 16 << 20
+	DefaultMaxRecordLines = 1000
+)
 
 // Input is one opened input: its records and what was detected. Read it
 // either by chunks (NextChunk, to parse them in other goroutines) or record

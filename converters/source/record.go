@@ -39,12 +39,19 @@ func (f *Field) Members() (members []Field, ok bool) { return f.members, f.parse
 // Record is one source record. A Reader reuses it: it is valid until the
 // next call to Next.
 type Record struct {
-	Line   int64   // 1-based line where the record starts (0 when unknown)
+	Line int64 // 1-based line where the record starts (0 when unknown)
+	// Lines is the number of physical lines the record spans, its line end
+	// included: 1 for an ordinary CSV row or NDJSON line, more for a CSV
+	// row with a quoted newline; 0 for a JSON array element, which has no
+	// lines of its own. A rejected record covers lines Line..Line+Lines-1,
+	// so that every line of an input is in exactly one record or skipped.
+	Lines  int64
 	Row    int64   // 1-based record number in the file
 	Fields []Field // in source order; a name may repeat (the first counts)
 	// Err is set when the record itself is malformed (a bad JSON line, a CSV
-	// row with the wrong number of cells). Fields may then be empty; the
-	// reader goes on with the next record.
+	// row with the wrong number of cells, a record over the size limit).
+	// Fields may then be empty; the reader goes on with the next record.
+	// A *RecordError says which reason code applies.
 	Err error
 
 	text   string   // the record's source text: a JSON line or element, a CSV row
@@ -77,6 +84,16 @@ type Reader interface {
 	// (the CSV header), or nil.
 	Columns() []string
 }
+
+// RecordError is a malformed record's Err when a particular reason code
+// applies (validate.Reason values such as "csv_unterminated_quote" or
+// "record_too_large"); any other Err is reported as "record_invalid".
+type RecordError struct {
+	Reason string // the reject reason code
+	Msg    string // one sentence for a person, naming the line when it helps
+}
+
+func (e *RecordError) Error() string { return e.Msg }
 
 // ErrUnknownFormat is returned (wrapped) when an input's format cannot be told.
 var ErrUnknownFormat = errors.New("unknown format")
