@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"sync"
@@ -85,6 +86,30 @@ func (c *Chunk) arenaArray(size int) []byte {
 // framer cuts an input into chunks; next returns io.EOF after the last one.
 type framer interface {
 	next() (*Chunk, error)
+	// lines is the number of physical lines cut into chunks so far (a last
+	// line without a line end counts); 0 for a JSON array.
+	lines() int64
+}
+
+// lineCount counts the physical lines of consecutive chunk texts: their
+// newlines, plus one for a last line without a line end.
+type lineCount struct {
+	n    int64 // newlines so far
+	open bool  // the text so far ends inside a line
+}
+
+func (c *lineCount) add(text []byte) {
+	if len(text) > 0 {
+		c.n += int64(bytes.Count(text, []byte{'\n'}))
+		c.open = text[len(text)-1] != '\n'
+	}
+}
+
+func (c *lineCount) total() int64 {
+	if c.open {
+		return c.n + 1
+	}
+	return c.n
 }
 
 // chunkText makes the text of a chunk from a buffer that nothing will

@@ -39,8 +39,11 @@ type csvFramer struct {
 	carry  []byte // read past the last cut: the start of the next chunk
 	scan   csvScan
 	line   int64 // lines before the next chunk
+	count  lineCount
 	err    error // ends the input once the chunks before it are out
 }
+
+func (f *csvFramer) lines() int64 { return f.count.total() }
 
 // newCSVFramer reads the header row. A delimiter that encoding/csv does
 // not accept fails there.
@@ -121,6 +124,7 @@ func (f *csvFramer) next() (*Chunk, error) {
 	}
 	c := &Chunk{buf: buf, text: chunkText(buf[:cut]), line: f.line, format: CSV, comma: f.comma, header: f.header}
 	f.line += int64(bytes.Count(buf[:cut], []byte{'\n'}))
+	f.count.add(buf[:cut])
 	return c, nil
 }
 

@@ -26,6 +26,8 @@ func newArray(r *bufio.Reader, size int) *arrayFramer {
 	return &arrayFramer{dec: d, size: size}
 }
 
+func (a *arrayFramer) lines() int64 { return 0 }
+
 func (a *arrayFramer) next() (*Chunk, error) {
 	if a.err != nil {
 		return nil, a.err

@@ -9,11 +9,14 @@ import (
 
 // ndjsonFramer cuts NDJSON into chunks of whole lines.
 type ndjsonFramer struct {
-	r    *bufio.Reader
-	size int
-	line int64 // lines before the next chunk
-	err  error // ends the input once the chunks before it are out
+	r     *bufio.Reader
+	size  int
+	line  int64 // lines before the next chunk
+	count lineCount
+	err   error // ends the input once the chunks before it are out
 }
+
+func (f *ndjsonFramer) lines() int64 { return f.count.total() }
 
 func (f *ndjsonFramer) next() (*Chunk, error) {
 	if f.err != nil {
@@ -37,6 +40,7 @@ func (f *ndjsonFramer) next() (*Chunk, error) {
 	}
 	c := &Chunk{buf: buf, text: chunkText(buf), line: f.line, format: NDJSON}
 	f.line += int64(bytes.Count(buf, []byte{'\n'}))
+	f.count.add(buf)
 	return c, nil
 }
 
@@ -58,7 +62,7 @@ func (r *Records) nextLine() (*Record, error) {
 		}
 		rec := &r.rec
 		r.rows++
-		rec.Row, rec.Line, rec.text = r.rows, r.line, line
+		rec.Row, rec.Line, rec.Lines, rec.text = r.rows, r.line, 1, line
 		rec.Fields, rec.nested, rec.Err = parseRecord(line, rec.Fields[:0], rec.nested)
 		return rec, nil
 	}

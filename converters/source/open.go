@@ -57,6 +57,13 @@ var _ Reader = (*Input)(nil)
 // comes after the chunks of the records before it.
 func (in *Input) NextChunk() (*Chunk, error) { return in.framer.next() }
 
+// Lines is the number of physical lines of a CSV or NDJSON input read so
+// far: after io.EOF, all of them, a last line without a line end included.
+// Every one of them is either within exactly one record (Record.Line and
+// Record.Lines) or skipped: a blank line, or the CSV header. 0 for a JSON
+// array.
+func (in *Input) Lines() int64 { return in.framer.lines() }
+
 // Columns lists the CSV header, or nil.
 func (in *Input) Columns() []string { return in.header }
 
