@@ -332,7 +332,7 @@ func TestCSVRowTooLargeMemory(t *testing.T) {
 	for head, want := range map[string][]string{
 		"a,b\n1,x\n":           {"L2+1 <nil>", "L3+1 record_too_large", "L4+1 <nil>"},
 		"a,b\n1,x\n\"quoted\n": {"L2+1 <nil>", "L3+1 csv_unterminated_quote", "L4+1 record_too_large", "L5+1 <nil>"},
-		"a,b\n1,\"x\ny\",z":     {"L2+2 record_too_large", "L4+1 <nil>"},
+		"a,b\n1,\"x\ny\",z":    {"L2+2 record_too_large", "L4+1 <nil>"},
 	} {
 		var before, after runtime.MemStats
 		runtime.GC()
