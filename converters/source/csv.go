@@ -20,8 +20,8 @@ import (
 // row. csvRows follows encoding/csv but for the things its doc lists: a
 // quoted CRLF is kept, and a malformed or oversized row can only take the
 // lines up to the one where its stray quote opened, or where it passed
-// the size limit, never the rest of the input. encoding/csv itself reads
-// the header row, for its errors.
+// the size limit, never the rest of the input. The header row is read by
+// the same rules.
 
 // csvFramer cuts CSV into chunks of whole rows.
 type csvFramer struct {

@@ -141,7 +141,7 @@ func TestCSVRowsDoNotAllocate(t *testing.T) {
 		text = strings.Repeat(text, 1000)
 		cells := make([]string, 0, 3)
 		allocs := testing.AllocsPerRun(10, func() {
-			rows := csvRows{text: text, comma: ","}
+			rows := csvRows{text: text, comma: ",", maxLines: DefaultMaxRecordLines, maxBytes: DefaultMaxRecordBytes}
 			for {
 				var err error
 				if cells, _, err = rows.next(cells); err != nil {
