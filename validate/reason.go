@@ -21,6 +21,11 @@ const (
 	PlanViolation     Reason = "plan_violation"
 	UnplannedEvent    Reason = "unplanned_event"
 	RecordInvalid     Reason = "record_invalid" // the source record itself could not be parsed (bad JSON line, wrong CSV field count)
+	// A CSV quote that does not close its cell (never closed, followed by
+	// other text, or past the record limits): taken for a stray quote, the
+	// record is only the lines up to the one where it opened.
+	CSVUnterminatedQuote Reason = "csv_unterminated_quote"
+	RecordTooLarge       Reason = "record_too_large" // a record longer than --max-record-bytes
 )
 
 // Reasons a row is kept with a warning.

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
 
@@ -153,7 +154,11 @@ func (w *worker) row(rec *source.Record, rw *row) {
 	raw := &w.raw
 	if rec.Err != nil {
 		raw.EventKey = ""
-		rw.errs = []validate.Issue{{Reason: validate.RecordInvalid, Message: rec.Err.Error()}}
+		reason := validate.RecordInvalid
+		if re := (*source.RecordError)(nil); errors.As(rec.Err, &re) {
+			reason = validate.Reason(re.Reason)
+		}
+		rw.errs = []validate.Issue{{Reason: reason, Message: rec.Err.Error()}}
 	} else {
 		errs := w.mapper.Map(rec, raw)
 		e, warns := w.rules.Check(raw, &rw.ev)

@@ -27,6 +27,8 @@ func TestExportUsageErrors(t *testing.T) {
 	badMapping := filepath.Join(work, "mapping.yaml")
 	os.WriteFile(badMapping, []byte("mapping:\n  event_key: nope\n"), 0o644)
 	csv := repoFile(t, "testdata/samples/warehouse.csv")
+	dupColumn := filepath.Join(work, "dup.csv")
+	os.WriteFile(dupColumn, []byte("insert_id,event_key,ts, event_key\n"), 0o644)
 
 	tests := []struct {
 		name string
@@ -45,6 +47,8 @@ func TestExportUsageErrors(t *testing.T) {
 		{"date and range", []string{"--input", sample, "--date", "2023-01-01", "--from", "2023-01-01", "--to", "2023-01-02"}, "either --date or --from/--to"},
 		{"unknown time zone", []string{"--input", sample, "--partition-timezone", "Mars/Base"}, "unknown time zone"},
 		{"unknown mapping column", []string{"--input", csv, "--config", badMapping, "--date", "2023-01-01"}, `column "nope" (mapped to event_key) not in the input's columns`},
+		{"duplicate CSV column", []string{"--input", dupColumn, "--date", "2023-01-01"}, `"event_key" is both column 2 and column 4`},
+		{"bad --max-record-lines", []string{"--input", sample, "--max-record-lines", "0"}, "--max-record-lines must be at least 1"},
 		{"bad error rate", []string{"--input", sample, "--max-error-rate", "5"}, "--max-error-rate 5"},
 		{"unknown flag", []string{"--input", sample, "--nope"}, "flag provided but not defined: -nope"},
 	}

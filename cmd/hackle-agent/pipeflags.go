@@ -41,6 +41,8 @@ func inputFlags() []cli.Flag {
 		stringFlag("report-dir", "", "report folder (default ./hackle-agent-report/dt=DATE)"),
 		&cli.Float64Flag{Name: "max-error-rate", Value: 0.01, Usage: "commit nothing when more than this share of rows is rejected", EnvVars: []string{envName("max-error-rate")}},
 		&cli.Int64Flag{Name: "max-errors", Value: -1, Usage: "commit nothing when more rows than this are rejected (-1: no limit)", EnvVars: []string{envName("max-errors")}},
+		&cli.IntFlag{Name: "max-record-bytes", Value: source.DefaultMaxRecordBytes, Usage: "reject a record (CSV row, NDJSON line) longer than this, as record_too_large, and read on after it", EnvVars: []string{envName("max-record-bytes")}},
+		&cli.IntFlag{Name: "max-record-lines", Value: source.DefaultMaxRecordLines, Usage: "physical lines a CSV row may span through quoted newlines; past it, the quote is taken for a stray one (csv_unterminated_quote)", EnvVars: []string{envName("max-record-lines")}},
 	}
 	return append(flags, storeFlags()...)
 }
@@ -75,6 +77,10 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	}
 	if p.opts.Source.Delimiter, err = parseDelimiter(c.String("delimiter")); err != nil {
 		return nil, err
+	}
+	p.opts.Source.MaxRecordBytes, p.opts.Source.MaxRecordLines = c.Int("max-record-bytes"), c.Int("max-record-lines")
+	if p.opts.Source.MaxRecordBytes < 1 || p.opts.Source.MaxRecordLines < 1 {
+		return nil, usagef("--max-record-bytes and --max-record-lines must be at least 1")
 	}
 	if err := p.rules(c, now); err != nil {
 		return nil, err
@@ -209,7 +215,7 @@ func runError(err error) error {
 		return usageError{err}
 	case errors.As(err, &te), errors.As(err, &ee):
 		return reported{err} // the summary says it; exitCode makes it 3
-	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, store.ErrUnsupported):
+	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, source.ErrDuplicateColumn), errors.Is(err, store.ErrUnsupported):
 		return usageError{err}
 	}
 	return fmt.Errorf("%w", err)

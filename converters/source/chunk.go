@@ -24,6 +24,12 @@ type Chunk struct {
 	comma  string   // CSV: the delimiter, UTF-8 encoded
 	header []string // CSV
 	arenas [][]byte // CSV: the arrays of the copies of its cells (csvRows.arena)
+	limits [2]int   // CSV: MaxRecordLines and MaxRecordBytes
+
+	// CSV: the chunk is one row too large to hold, which spans lines
+	// lines; it has no text (csvFramer.skipRow).
+	tooLarge bool
+	lines    int64
 }
 
 // Recycle gives the chunk's memory back, to be read into again: call it
@@ -122,7 +128,8 @@ func chunkText(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(
 func (c *Chunk) Records() *Records {
 	r := &Records{c: c, line: c.line}
 	if c.format == CSV {
-		r.csv = csvRows{text: c.text, comma: c.comma, owner: c}
+		r.csv = c.csvRows(c.text)
+		r.csv.owner = c
 		r.rec.header = c.header
 	}
 	return r
@@ -133,10 +140,15 @@ func (c *Chunk) Records() *Records {
 func (c *Chunk) RawJSON(text string) json.RawMessage {
 	rec := Record{text: text, header: c.header}
 	if c.format == CSV {
-		rows := csvRows{text: text, comma: c.comma}
+		rows := c.csvRows(text)
 		rec.cells, _, _ = rows.next(nil)
 	}
 	return rec.RawJSON()
+}
+
+// csvRows returns a parser of text, a CSV text of the chunk.
+func (c *Chunk) csvRows(text string) csvRows {
+	return csvRows{text: text, comma: c.comma, maxLines: c.limits[0], maxBytes: c.limits[1]}
 }
 
 // Records reads the records of one Chunk. It reuses its Record: a record

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -17,17 +16,12 @@ import (
 // CSV is RFC 4180 with a header row: quoted cells may hold the delimiter,
 // quotes and newlines; CRLF line ends are accepted (Open strips a UTF-8
 // BOM). A csvFramer cuts it into chunks of whole rows exactly where
-// encoding/csv would end a row, and csvRows parses the rows of a chunk as
-// encoding/csv would, without copying them. encoding/csv itself reads the
-// header row, for its errors.
-
-// newCSVReader is encoding/csv as csvRows follows it. It reads the header.
-func newCSVReader(r io.Reader, comma rune) *csv.Reader {
-	cr := csv.NewReader(r)
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1 // checked per row, so one short row is one reject
-	return cr
-}
+// csvRows, which parses the rows of a chunk without copying them, ends a
+// row. csvRows follows encoding/csv but for the things its doc lists: a
+// quoted CRLF is kept, and a malformed or oversized row can only take the
+// lines up to the one where its stray quote opened, or where it passed
+// the size limit, never the rest of the input. The header row is read by
+// the same rules.
 
 // csvFramer cuts CSV into chunks of whole rows.
 type csvFramer struct {
@@ -38,18 +32,23 @@ type csvFramer struct {
 	first  *Chunk // the rows of the first chunk, after the header
 	carry  []byte // read past the last cut: the start of the next chunk
 	scan   csvScan
-	line   int64 // lines before the next chunk
+	limits [2]int // MaxRecordLines, MaxRecordBytes
+	line   int64  // lines before the next chunk
 	count  lineCount
 	err    error // ends the input once the chunks before it are out
 }
 
 func (f *csvFramer) lines() int64 { return f.count.total() }
 
-// newCSVFramer reads the header row. A delimiter that encoding/csv does
-// not accept fails there.
-func newCSVFramer(r *bufio.Reader, comma rune, size int) (*csvFramer, error) {
+// newCSVFramer reads the header row.
+func newCSVFramer(r *bufio.Reader, comma rune, size int, opts Options) (*csvFramer, error) {
+	if comma == '"' || comma == '\r' || comma == '\n' || comma == utf8.RuneError || !utf8.ValidRune(comma) {
+		return nil, fmt.Errorf("CSV header: invalid delimiter %q", comma)
+	}
 	delim := utf8.AppendRune(nil, comma)
-	f := &csvFramer{r: r, size: size, comma: string(delim), scan: csvScan{comma: delim}}
+	maxLines, maxBytes := csvLimits(opts)
+	f := &csvFramer{r: r, size: size, comma: string(delim), limits: [2]int{maxLines, maxBytes},
+		scan: csvScan{comma: delim, maxLines: maxLines, maxBytes: maxBytes}}
 	for f.first == nil {
 		c, err := f.next()
 		if err == io.EOF {
@@ -58,7 +57,10 @@ func newCSVFramer(r *bufio.Reader, comma rune, size int) (*csvFramer, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := f.readHeader(c, comma); err != nil {
+		if c.tooLarge {
+			return nil, fmt.Errorf("CSV header: longer than %d bytes (--max-record-bytes)", maxBytes)
+		}
+		if err := f.readHeader(c); err != nil {
 			return nil, err
 		}
 	}
@@ -67,26 +69,33 @@ func newCSVFramer(r *bufio.Reader, comma rune, size int) (*csvFramer, error) {
 
 // readHeader reads the header row at the start of c, which becomes the
 // first chunk, of the rows after it; a chunk of blank lines is dropped.
-func (f *csvFramer) readHeader(c *Chunk, comma rune) error {
-	cr := newCSVReader(strings.NewReader(c.text), comma)
-	header, err := cr.Read()
+// The header is read by the rules of the rows (csvRows), so that it ends
+// where the framer ends it.
+func (f *csvFramer) readHeader(c *Chunk) error {
+	p := c.csvRows(c.text)
+	header, line, err := p.next(nil)
 	if err == io.EOF {
 		return nil
 	}
-	if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-		pe.StartLine += int(c.line) // the lines of blank chunks before
-		pe.Line += int(c.line)
-	}
 	if err != nil {
-		return fmt.Errorf("CSV header: %w", err)
+		if err == errStrayQuote {
+			err = fmt.Errorf("the quote opened on line %d does not close its cell", c.line+p.quoteLine)
+		}
+		return fmt.Errorf("CSV header on line %d: %w", c.line+line, err)
 	}
 	f.header = make([]string, len(header))
+	seen := make(map[string]int, len(header))
 	for i, h := range header {
-		f.header[i] = strings.TrimSpace(h) // encoding/csv copies: not the chunk's memory
+		h = strings.Clone(strings.TrimSpace(h)) // not the chunk's memory
+		// The mapping takes a column by its exact name: of two columns of
+		// one name, it could only take the first, and lose the other.
+		if j, dup := seen[h]; dup && h != "" {
+			return fmt.Errorf("%w: %q is both column %d and column %d", ErrDuplicateColumn, h, j+1, i+1)
+		}
+		seen[h], f.header[i] = i, h
 	}
-	off := cr.InputOffset()
-	c.line += int64(strings.Count(c.text[:off], "\n"))
-	c.text, c.header = c.text[off:], f.header
+	c.line += p.line
+	c.text, c.header = c.text[p.pos:], f.header
 	f.first = c
 	return nil
 }
@@ -109,7 +118,14 @@ func (f *csvFramer) next() (*Chunk, error) {
 		if f.scan.last > 0 || f.err != nil {
 			break
 		}
-		size *= 2 // a row longer than the chunk
+		// No row ends in buf: one longer than the chunk.
+		if f.scan.overLimit(buf) {
+			if f.scan.last == 0 { // too large to hold: skip to its end
+				return f.skipRow(buf)
+			}
+			break
+		}
+		size *= 2
 		buf = slices.Grow(buf, size-len(buf))
 	}
 	cut := f.scan.last
@@ -118,26 +134,67 @@ func (f *csvFramer) next() (*Chunk, error) {
 	}
 	f.carry = append(f.carry[:0], buf[cut:]...) // the buffer goes with the chunk
 	f.scan.pos -= cut
+	f.scan.open -= cut
 	f.scan.last = 0
 	if cut == 0 {
 		return nil, f.err
 	}
-	c := &Chunk{buf: buf, text: chunkText(buf[:cut]), line: f.line, format: CSV, comma: f.comma, header: f.header}
+	c := f.chunk(buf, chunkText(buf[:cut]))
 	f.line += int64(bytes.Count(buf[:cut], []byte{'\n'}))
 	f.count.add(buf[:cut])
 	return c, nil
 }
 
+func (f *csvFramer) chunk(buf []byte, text string) *Chunk {
+	return &Chunk{buf: buf, text: text, line: f.line, format: CSV, comma: f.comma, header: f.header, limits: f.limits}
+}
+
+// skipRow makes the chunk of a row too large to hold, which starts buf
+// and ends at the first newline past the limit, after buf: the bytes up
+// to that newline are read and dropped, in pieces of bounded size. The
+// chunk has no text, only the lines the row spans.
+func (f *csvFramer) skipRow(buf []byte) (*Chunk, error) {
+	newlines := int64(bytes.Count(buf, []byte{'\n'}))
+	ended := false
+	for f.err == nil && !ended {
+		var b []byte
+		b, f.err = f.r.ReadSlice('\n')
+		if f.err == bufio.ErrBufferFull {
+			f.err = nil
+		}
+		ended = len(b) > 0 && b[len(b)-1] == '\n'
+	}
+	c := f.chunk(buf[:0], "")
+	c.tooLarge, c.lines = true, newlines+1
+	if ended {
+		newlines++
+	}
+	f.line += newlines
+	f.count.n += newlines
+	f.count.open = !ended
+	f.carry = f.carry[:0]
+	f.scan.reset(0)
+	return c, nil
+}
+
 // csvScan finds where the rows of a buffer end, as csvRows reads them: at
-// a newline outside quotes, or, for a malformed row, at the end of the
-// line where its error is. It only stops at quotes and at the bytes right
-// after them, and finds them with bytes.IndexByte, so that long stretches
-// without quotes cost little.
+// a newline outside quotes; for a row with a bare quote, at the end of the
+// line where it is; for a quote that does not close its cell, at the end
+// of the line where it opened. It only stops at quotes and at the bytes
+// right after them, and finds them with bytes.IndexByte, so that long
+// stretches without quotes cost little. A row that went through quotes is
+// checked against the limits when it ends (csvRows.overLimit says where
+// such a row ends); one without quotes is a line, which a limit never
+// shortens.
 type csvScan struct {
-	comma []byte
-	pos   int // next byte to look at
-	last  int // end of the last whole row seen
-	state uint8
+	comma    []byte
+	pos      int  // next byte to look at
+	last     int  // end of the last whole row seen: the start of the row being scanned
+	open     int  // inQuotes, or toLineEnd after a stray quote: where the quote opened
+	hasQuote bool // the row being scanned has a quoted cell
+	maxLines int
+	maxBytes int
+	state    uint8
 }
 
 const (
@@ -173,12 +230,17 @@ func (s *csvScan) text(b []byte) {
 	if i := bytes.IndexByte(b[s.pos:], '"'); i >= 0 {
 		q = s.pos + i
 	}
+	if s.hasQuote { // the row's first newline ends it, checked
+		if i := bytes.IndexByte(b[s.pos:q], '\n'); i >= 0 && !s.endRow(b, s.pos+i+1) {
+			return // cut short by a limit: scan on from its new end
+		}
+	}
 	s.rowEnds(b[:q], q == len(b))
 	switch {
 	case q == len(b):
 		s.pos = q
 	case q == 0 || b[q-1] == '\n' || bytes.HasSuffix(b[:q], s.comma):
-		s.pos, s.state = q+1, inQuotes
+		s.pos, s.open, s.state, s.hasQuote = q+1, q, inQuotes, true
 	default:
 		s.pos, s.state = q, toLineEnd
 	}
@@ -225,11 +287,11 @@ func (s *csvScan) quoted(b []byte, eof bool) bool {
 	case bytes.HasPrefix(rest, s.comma):
 		s.pos, s.state = q+len(s.comma), inText
 	case rest[0] == '\n':
-		s.endRow(q + 1)
+		s.endRow(b, q+1)
 	case rest[0] == '\r' && len(rest) > 1 && rest[1] == '\n':
-		s.endRow(q + 2)
-	default: // csv.ErrQuote (the end of the input is cut as a whole)
-		s.pos, s.state = q, toLineEnd
+		s.endRow(b, q+2)
+	default: // a stray quote: the row ends with the line where it opened
+		s.pos, s.state = s.open, toLineEnd
 	}
 	return true
 }
@@ -260,18 +322,62 @@ func (s *csvScan) skipLine(b []byte) {
 		s.pos = len(b)
 		return
 	}
-	s.endRow(s.pos + i + 1)
+	s.endRow(b, s.pos+i+1)
 }
 
-func (s *csvScan) endRow(end int) {
-	s.pos, s.last, s.state = end, end, inText
+// endRow ends the row at end, or where csvRows ends it when it went
+// through quotes and is over a limit; false means that the row ends
+// before end, because of a limit.
+func (s *csvScan) endRow(b []byte, end int) bool {
+	row := b[s.last:end]
+	if s.hasQuote && (len(row) > s.maxBytes || len(row) > s.maxLines && bytes.Count(row, []byte{'\n'}) > s.maxLines) {
+		n, _ := s.limitEnd(b[s.last:])
+		s.reset(s.last + n)
+		return n == len(row)
+	}
+	s.reset(end)
+	return true
+}
+
+// reset starts a row at end.
+func (s *csvScan) reset(end int) {
+	s.pos, s.last, s.state, s.hasQuote = end, end, inText, false
+}
+
+// overLimit is called when b holds no row end: the row that starts b is
+// longer than b. It reports whether that row is over a limit already (b
+// is longer than maxBytes, or has maxLines newlines, all in quoted
+// cells); then it ends that row, at last, or leaves last at 0 when the
+// row is too large and ends past b.
+func (s *csvScan) overLimit(b []byte) bool {
+	if len(b) <= s.maxBytes && (len(b) <= s.maxLines || bytes.Count(b, []byte{'\n'}) < s.maxLines) {
+		return false
+	}
+	n, past := s.limitEnd(b)
+	if past {
+		n = 0
+	}
+	s.reset(n)
+	return true
+}
+
+// limitEnd is where csvRows ends the row that starts b, which is over a
+// limit, and whether it is a row too large whose end is past b. b holds
+// the row up to where it ends, or more bytes than the limits allow.
+func (s *csvScan) limitEnd(b []byte) (end int, past bool) {
+	p := csvRows{text: chunkText(b), comma: string(s.comma), maxLines: s.maxLines, maxBytes: s.maxBytes}
+	_, _, err := p.next(nil)
+	return p.pos, err == errTooLarge && p.pos == len(b) && b[len(b)-1] != '\n'
 }
 
 // nextCSV returns the next row. Blank lines are skipped; any other line is
-// a record, so that read = written + rejected. Its cells share the
+// in a record, so that every line is accounted for. Its cells share the
 // chunk's memory.
 func (r *Records) nextCSV() (*Record, error) {
 	rec := &r.rec
+	if r.c.tooLarge {
+		return r.tooLarge()
+	}
 	start := r.csv.pos
 	cells, line, err := r.csv.next(rec.cells)
 	rec.cells = cells
@@ -279,10 +385,22 @@ func (r *Records) nextCSV() (*Record, error) {
 		return nil, io.EOF
 	}
 	r.rows++
-	rec.Row, rec.Line, rec.Err = r.rows, r.c.line+line, nil
+	rec.Row, rec.Line, rec.Lines, rec.Err = r.rows, r.c.line+line, r.csv.lines, nil
 	rec.Fields = rec.Fields[:0]
 	rec.text = r.c.text[start:r.csv.pos]
-	if err != nil {
+	switch err {
+	case nil:
+	case errStrayQuote:
+		quote := r.c.line + r.csv.quoteLine
+		rec.Err = &RecordError{Reason: "csv_unterminated_quote", Msg: fmt.Sprintf(
+			"the quote opened on line %d does not close its cell (never closed, or followed by other text, or longer than "+
+				"%d lines or %d bytes): taken for a stray quote, the row ends with line %d", quote, r.csv.maxLines, r.csv.maxBytes, quote)}
+		return rec, nil
+	case errTooLarge:
+		rec.text = ""
+		rec.Err = tooLargeError(rec.Line, rec.Lines, r.csv.maxBytes)
+		return rec, nil
+	default:
 		rec.Err = fmt.Errorf("malformed CSV: %v", err)
 		return rec, nil
 	}
@@ -302,4 +420,23 @@ func (r *Records) nextCSV() (*Record, error) {
 		f.Text = v
 	}
 	return rec, nil
+}
+
+// tooLarge returns the one record of a chunk of a row too large to hold.
+func (r *Records) tooLarge() (*Record, error) {
+	if r.rows > 0 {
+		return nil, io.EOF
+	}
+	rec := &r.rec
+	r.rows++
+	rec.Row, rec.Line, rec.Lines, rec.text = 1, r.c.line+1, r.c.lines, ""
+	rec.cells, rec.Fields = rec.cells[:0], rec.Fields[:0]
+	rec.Err = tooLargeError(rec.Line, rec.Lines, r.c.limits[1])
+	return rec, nil
+}
+
+func tooLargeError(line, lines int64, maxBytes int) error {
+	return &RecordError{Reason: "record_too_large", Msg: fmt.Sprintf(
+		"the row on line %d is longer than %d bytes (--max-record-bytes): it is rejected up to the end of line %d, where it passes the limit",
+		line, maxBytes, line+lines-1)}
 }

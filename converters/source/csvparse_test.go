@@ -16,24 +16,27 @@ type csvRow struct {
 	line  int64
 	cells []string // with a parse error, the cells before it
 	err   error    // the ParseError's Err
-	text  string   // from the end of the row before
+}
+
+// newCSVReader is encoding/csv as the oracle of csvRows.
+func newCSVReader(r io.Reader, comma rune) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = comma
+	cr.FieldsPerRecord = -1
+	return cr
 }
 
 // encodingCSV reads data (after a BOM, which Open strips) with
-// encoding/csv, the reference that Open must follow.
-func encodingCSV(data string, comma rune) (header []string, rows []csvRow, err error) {
+// encoding/csv, header row included.
+func encodingCSV(data string, comma rune) (rows []csvRow) {
 	data = strings.TrimPrefix(data, "\xef\xbb\xbf")
 	cr := newCSVReader(strings.NewReader(data), comma)
-	if header, err = cr.Read(); err != nil {
-		return nil, nil, err
-	}
 	for {
-		start := cr.InputOffset()
 		cells, err := cr.Read()
 		if err == io.EOF {
-			return header, rows, nil
+			return rows
 		}
-		row := csvRow{cells: cells, text: data[start:cr.InputOffset()]}
+		row := csvRow{cells: cells}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			row.line, row.err = int64(pe.StartLine), pe.Err
@@ -45,83 +48,250 @@ func encodingCSV(data string, comma rune) (header []string, rows []csvRow, err e
 	}
 }
 
-// checkCSV reads data with Open, cut into chunks of size bytes, and checks
-// each record against encoding/csv reading the whole input: its line and
-// row, cells (also the ones before an error), error, source text, and raw
-// JSON, also as Chunk.RawJSON rebuilds it; and the header, or the error of
-// Open.
-func checkCSV(t testing.TB, data string, comma rune, size int) {
-	t.Helper()
-	header, want, werr := encodingCSV(data, comma)
-	in, err := Open("in.csv", strings.NewReader(data), Options{Delimiter: comma, ChunkBytes: size})
-	if werr != nil {
-		msg := "CSV header: " + werr.Error()
-		if werr == io.EOF {
-			msg = "empty CSV: no header row"
+// refRow is a row as refCSV reads it.
+type refRow struct {
+	line, lines int64
+	start, end  int      // its bytes, without the blank lines before
+	cells       []string // with an error, the cells before it (none when too large)
+	err         string   // "", "bare", "stray" or "large"
+	quoteLine   int64    // "stray": where the quote opened
+}
+
+// refCSV is the plain statement of the rules csvRows and csvFramer follow
+// (csvparse.go), one byte at a time over the whole input: RFC 4180 as
+// encoding/csv reads it, but a quoted cell is kept byte for byte, a quote
+// that does not close its cell ends the row with the line where it opened,
+// and a row longer than maxBytes ends at the first newline maxBytes bytes
+// into it. lines is the number of physical lines of data.
+func refCSV(data, comma string, maxLines, maxBytes int) (rows []refRow, lines int64) {
+	data = strings.TrimPrefix(data, "\xef\xbb\xbf")
+	lineEndAt := func(i int) int { // the end of the line that holds i
+		if j := strings.IndexByte(data[i:], '\n'); j >= 0 {
+			return i + j + 1
 		}
-		if err == nil || err.Error() != msg {
-			t.Fatalf("%q: Open error %v, want %s", data, err, msg)
+		return len(data)
+	}
+	line := int64(1)
+	for pos := 0; ; {
+		for { // blank lines
+			if n, ok := lineEnd(data[pos:]); ok && n > 0 {
+				pos += n
+				line++
+				continue
+			}
+			break
+		}
+		if pos == len(data) {
+			break
+		}
+		r := refRow{line: line, start: pos}
+		i := pos
+	cells:
+		for {
+			if i < len(data) && data[i] == '"' {
+				open, cell := i, ""
+				for j := i + 1; ; {
+					k := strings.IndexByte(data[j:], '"')
+					if k < 0 {
+						r.err = "stray"
+					} else if k += j; k+1 < len(data) && data[k+1] == '"' {
+						cell += data[j : k+1]
+						j = k + 2
+						continue
+					} else if k-pos >= maxBytes || strings.Count(data[pos:k], "\n") >= maxLines {
+						r.err = "stray"
+					} else if cell += data[j:k]; strings.HasPrefix(data[k+1:], comma) {
+						r.cells = append(r.cells, cell)
+						i = k + 1 + len(comma)
+						continue cells
+					} else if n, ok := lineEnd(data[k+1:]); ok {
+						r.cells = append(r.cells, cell)
+						r.end = k + 1 + n
+						break cells
+					} else {
+						r.err = "stray"
+					}
+					r.quoteLine = line + int64(strings.Count(data[pos:open], "\n"))
+					r.end = lineEndAt(open)
+					break cells
+				}
+			}
+			for j := i; ; j++ {
+				switch {
+				case j == len(data) || data[j] == '\n':
+					r.cells = append(r.cells, strings.TrimSuffix(data[i:j], "\r"))
+					r.end = min(j+1, len(data))
+					break cells
+				case data[j] == '"':
+					r.err, r.end = "bare", lineEndAt(j)
+					break cells
+				case strings.HasPrefix(data[j:], comma):
+					r.cells = append(r.cells, data[i:j])
+					i = j + len(comma)
+					continue cells
+				}
+			}
+		}
+		if r.end-pos > maxBytes {
+			r.err, r.cells, r.end = "large", nil, lineEndAt(pos+maxBytes)
+		}
+		n := int64(strings.Count(data[pos:r.end], "\n"))
+		r.lines = n
+		if data[r.end-1] != '\n' {
+			r.lines++
+		}
+		rows = append(rows, r)
+		line += n
+		pos = r.end
+	}
+	lines = int64(strings.Count(data, "\n"))
+	if data != "" && data[len(data)-1] != '\n' {
+		lines++
+	}
+	return rows, lines
+}
+
+// csvCase is an input and how to read it.
+type csvCase struct {
+	data               string
+	comma              rune
+	size               int // ChunkBytes
+	maxLines, maxBytes int // 0: the defaults
+}
+
+// checkCSV reads c.data with Open, cut into chunks of c.size bytes, and
+// checks each record against refCSV: its line, lines and row, cells (also
+// the ones before an error), error, source text, and raw JSON, also as
+// Chunk.RawJSON rebuilds it; the header, or the error of Open; and that
+// every line of the input is in one record or skipped (the header and
+// blank lines). Where encoding/csv reads the input without a quote error,
+// it checks refCSV against it too (but for CRLFs in quoted cells).
+func checkCSV(t testing.TB, c csvCase) {
+	t.Helper()
+	opts := Options{Delimiter: c.comma, ChunkBytes: c.size, MaxRecordLines: c.maxLines, MaxRecordBytes: c.maxBytes}
+	maxLines, maxBytes := csvLimits(opts)
+	comma := string(c.comma)
+	want, lines := refCSV(c.data, comma, maxLines, maxBytes)
+	if c.maxLines == 0 && c.maxBytes == 0 {
+		checkRefCSV(t, c.data, c.comma, want)
+	}
+	in, err := Open("in.csv", strings.NewReader(c.data), opts)
+	if len(want) == 0 {
+		if err == nil || err.Error() != "empty CSV: no header row" {
+			t.Fatalf("%q: Open error %v, want empty CSV", c.data, err)
 		}
 		return
 	}
+	h := want[0]
+	if h.err != "" {
+		if err == nil || !strings.HasPrefix(err.Error(), "CSV header") {
+			t.Fatalf("%q: Open error %v, want a CSV header error (%s)", c.data, err, h.err)
+		}
+		return
+	}
+	header := make([]string, len(h.cells))
+	for i, name := range h.cells {
+		header[i] = strings.TrimSpace(name)
+		if j := slices.Index(header[:i], header[i]); j >= 0 && header[i] != "" {
+			if !errors.Is(err, ErrDuplicateColumn) || !strings.Contains(err.Error(), fmt.Sprintf("column %d and column %d", j+1, i+1)) {
+				t.Fatalf("%q: Open error %v, want a duplicate column %d and %d", c.data, err, j+1, i+1)
+			}
+			return
+		}
+	}
 	if err != nil {
-		t.Fatalf("%q: %v", data, err)
+		t.Fatalf("%q: %v", c.data, err)
 	}
 	defer in.Close()
-	for i, h := range header {
-		header[i] = strings.TrimSpace(h)
-	}
 	if !slices.Equal(in.Columns(), header) {
-		t.Fatalf("%q: columns %q, want %q", data, in.Columns(), header)
+		t.Fatalf("%q: columns %q, want %q", c.data, in.Columns(), header)
 	}
+	want = want[1:]
 	var rows int64
+	covered := h.line + h.lines - 1 // lines before are blank
 	for {
-		c, err := in.NextChunk()
+		ch, err := in.NextChunk()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			t.Fatalf("%q in chunks of %d: %v", data, size, err)
+			t.Fatalf("%q in chunks of %d: %v", c.data, c.size, err)
 		}
-		recs, before := c.Records(), rows
+		recs, before := ch.Records(), rows
 		for {
 			rec, err := recs.Next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
-				t.Fatalf("%q in chunks of %d: %v", data, size, err)
+				t.Fatalf("%q in chunks of %d: %v", c.data, c.size, err)
 			}
 			if rows == int64(len(want)) {
-				t.Fatalf("%q in chunks of %d: record %d is extra: %q", data, size, rows+1, rec.Text())
+				t.Fatalf("%q in chunks of %d: record %d is extra: %q", c.data, c.size, rows+1, rec.Text())
 			}
 			if rec.Row != rows+1-before {
-				t.Fatalf("%q in chunks of %d: record %d has Row %d in its chunk, want %d", data, size, rows+1, rec.Row, rows+1-before)
+				t.Fatalf("%q in chunks of %d: record %d has Row %d in its chunk, want %d", c.data, c.size, rows+1, rec.Row, rows+1-before)
 			}
-			checkCSVRecord(t, c, rec, rows+1, want[rows], header)
+			w := want[rows]
+			checkCSVRecord(t, c, ch, rec, rows+1, w, header)
+			for l := covered + 1; l < rec.Line; l++ {
+				checkBlankLine(t, c.data, l)
+			}
+			covered = rec.Line + rec.Lines - 1
 			rows++
 		}
 	}
 	if rows != int64(len(want)) {
-		t.Fatalf("%q in chunks of %d: %d records, want %d", data, size, rows, len(want))
+		t.Fatalf("%q in chunks of %d: %d records, want %d", c.data, c.size, rows, len(want))
+	}
+	if in.Lines() != lines {
+		t.Fatalf("%q in chunks of %d: Lines() %d, want %d", c.data, c.size, in.Lines(), lines)
+	}
+	for l := covered + 1; l <= lines; l++ {
+		checkBlankLine(t, c.data, l)
 	}
 }
 
-func checkCSVRecord(t testing.TB, c *Chunk, rec *Record, row int64, want csvRow, header []string) {
+// checkBlankLine fails unless line l (1-based) of data is blank, which no
+// record needs to cover.
+func checkBlankLine(t testing.TB, data string, l int64) {
 	t.Helper()
-	got := describeCSV(rec.Line, rec.cells, rec.Err)
-	wantErr := want.err
-	switch {
-	case wantErr != nil:
-		wantErr = fmt.Errorf("malformed CSV: %v", wantErr)
-	case len(want.cells) != len(header):
-		wantErr = fmt.Errorf("row has %d cells, the header has %d", len(want.cells), len(header))
+	all := strings.SplitAfter(strings.TrimPrefix(data, "\xef\xbb\xbf"), "\n")
+	if s := strings.TrimRight(all[l-1], "\r\n"); s != "" && s != "\r" {
+		t.Fatalf("%q: line %d (%q) is in no record", data, l, all[l-1])
 	}
-	if w := describeCSV(want.line, want.cells, wantErr); got != w {
-		t.Fatalf("record %d of %q:\n got %s\nwant %s", row, want.text, got, w)
+}
+
+func checkCSVRecord(t testing.TB, c csvCase, ch *Chunk, rec *Record, row int64, want refRow, header []string) {
+	t.Helper()
+	data := strings.TrimPrefix(c.data, "\xef\xbb\xbf")
+	wantText := data[want.start:want.end]
+	var wantErr string
+	switch {
+	case want.err == "stray":
+		wantErr = fmt.Sprintf("csv_unterminated_quote: the quote opened on line %d ", want.quoteLine)
+	case want.err == "large":
+		wantErr = fmt.Sprintf("record_too_large: the row on line %d is longer than", want.line)
+		wantText = ""
+	case want.err == "bare":
+		wantErr = "malformed CSV: " + csv.ErrBareQuote.Error()
+	case len(want.cells) != len(header):
+		wantErr = fmt.Sprintf("row has %d cells, the header has %d", len(want.cells), len(header))
+	}
+	gotErr := ""
+	if rec.Err != nil {
+		gotErr = rec.Err.Error()
+		var re *RecordError
+		if errors.As(rec.Err, &re) {
+			gotErr = re.Reason + ": " + gotErr
+		}
+	}
+	got := fmt.Sprintf("L%d+%d %q", rec.Line, rec.Lines, rec.cells)
+	if w := fmt.Sprintf("L%d+%d %q", want.line, want.lines, want.cells); got != w || !strings.HasPrefix(gotErr, wantErr) || (wantErr == "") != (gotErr == "") {
+		t.Fatalf("record %d of %q in chunks of %d:\n got %s %s\nwant %s %s", row, wantText, c.size, got, gotErr, w, wantErr)
 	}
 	var fields []string
-	if wantErr == nil {
+	if wantErr == "" {
 		for i, cell := range want.cells {
 			fields = append(fields, header[i]+"="+cell)
 		}
@@ -134,14 +304,46 @@ func checkCSVRecord(t testing.TB, c *Chunk, rec *Record, row int64, want csvRow,
 		t.Fatalf("record %d: fields %q, want %q", row, gotFields, fields)
 	}
 	// A chunk starts at the end of a row, maybe before blank lines that
-	// encoding/csv counts into the next row's text.
+	// the record's text holds.
 	text := rec.Text()
-	if skipped, ok := strings.CutSuffix(want.text, text); !ok || strings.Trim(skipped, "\r\n") != "" {
-		t.Fatalf("record %d: text %q, want %q", row, text, want.text)
+	if skipped, ok := strings.CutSuffix(text, wantText); !ok || strings.Trim(skipped, "\r\n") != "" || want.err == "large" && text != "" {
+		t.Fatalf("record %d: text %q, want %q", row, text, wantText)
 	}
 	raw := string((&Record{header: header, cells: want.cells}).RawJSON())
-	if got, again := string(rec.RawJSON()), string(c.RawJSON(text)); got != raw || again != raw {
-		t.Fatalf("record %d: raw JSON %s, from its text %s, want %s", row, got, again, raw)
+	if got := string(rec.RawJSON()); got != raw {
+		t.Fatalf("record %d: raw JSON %s, want %s", row, got, raw)
+	}
+	if again := string(ch.RawJSON(text)); want.err != "large" && again != raw {
+		t.Fatalf("record %d: raw JSON from its text %s, want %s", row, again, raw)
+	}
+}
+
+// checkRefCSV checks refCSV against encoding/csv, when encoding/csv finds
+// no quote error: the same rows, at the same lines, but that a quoted CRLF
+// stays a CRLF.
+func checkRefCSV(t testing.TB, data string, comma rune, ref []refRow) {
+	t.Helper()
+	std := encodingCSV(data, comma)
+	for _, r := range std {
+		if r.err == csv.ErrQuote {
+			return
+		}
+	}
+	if len(std) != len(ref) {
+		t.Fatalf("%q: refCSV reads %d rows, encoding/csv %d", data, len(ref), len(std))
+	}
+	for i, r := range ref {
+		cells := slices.Clone(r.cells)
+		for j := range cells {
+			cells[j] = strings.ReplaceAll(cells[j], "\r\n", "\n")
+		}
+		var err error
+		if r.err == "bare" {
+			err = csv.ErrBareQuote
+		}
+		if got, want := describeCSV(r.line, cells, err), describeCSV(std[i].line, std[i].cells, std[i].err); got != want {
+			t.Fatalf("%q: row %d: refCSV reads %s, encoding/csv %s", data, i+1, got, want)
+		}
 	}
 }
 
@@ -199,7 +401,7 @@ func TestCSVFollowsEncodingCSV(t *testing.T) {
 			for _, comma := range csvCommas {
 				d := strings.ReplaceAll(data, ",", string(comma))
 				for _, size := range csvChunkSizes {
-					checkCSV(t, d, comma, size)
+					checkCSV(t, csvCase{data: d, comma: comma, size: size})
 				}
 			}
 		})
@@ -219,25 +421,40 @@ func TestCSVRandomFollowsEncodingCSV(t *testing.T) {
 			b.WriteString(strings.ReplaceAll(pieces[rnd.IntN(len(pieces))], ",", string(comma)))
 		}
 		for _, size := range csvChunkSizes {
-			checkCSV(t, b.String(), comma, size)
+			checkCSV(t, csvCase{data: b.String(), comma: comma, size: size})
 		}
 	}
 }
 
-// FuzzCSV checks that Open reads any input, cut into chunks of any size, as
-// encoding/csv reads the whole of it.
+// FuzzCSV checks that Open reads any input, cut into chunks of any size,
+// with any limits, as refCSV reads the whole of it (checkCSV): so chunks
+// of every size give the same records, every line is in one record or
+// skipped, and, with the default limits, rows are those of encoding/csv
+// when it finds no quote error. limits picks small limits, or (0) the
+// defaults.
 func FuzzCSV(f *testing.F) {
-	f.Add("h1,h2\n\"a,\"\"b\"\"\r\nc\",d\r\n\ne,\"f\"x\n\"g", uint8(0), uint8(3))
-	f.Add("h\n\"\"\"\n\r\"\n\r", uint8(3), uint8(1))
-	f.Add("a¦b\n\"c\"¦\"\"\n\"\xc2\"\xc2¦\n", uint8(3), uint8(5))
-	f.Add("a;b\na\"b;c\n\"\"x\n;\r\r\n", uint8(1), uint8(0))
-	f.Fuzz(func(t *testing.T, data string, comma, size uint8) {
+	f.Add("h1,h2\n\"a,\"\"b\"\"\r\nc\",d\r\n\ne,\"f\"x\n\"g", uint8(0), uint8(3), uint8(0))
+	f.Add("h\n\"\"\"\n\r\"\n\r", uint8(3), uint8(1), uint8(0))
+	f.Add("a¦b\n\"c\"¦\"\"\n\"\xc2\"\xc2¦\n", uint8(3), uint8(5), uint8(0))
+	f.Add("a;b\na\"b;c\n\"\"x\n;\r\r\n", uint8(1), uint8(0), uint8(0))
+	// Stray quotes: never closed; closed by a later quoted cell; over the
+	// limits; a legitimate multi-line cell beside them.
+	f.Add("a,b\n1,2\n\"view,3\n4,5\n6,7\n", uint8(0), uint8(4), uint8(0))
+	f.Add("a,b\n1,\"view\n2,3\n4,\"x\"\n5,6\n", uint8(0), uint8(6), uint8(0))
+	f.Add("a,b\n\"l1\nl2\nl3\",x\n1,\"y\n2,3\n4,5\n6,7\n\"z\",8\n", uint8(0), uint8(2), uint8(0x23))
+	f.Add("a,b\nxxxxxxxxxxxxxxxxxxxxxxxxxxxx,1\n\"q\nqqqqqqqqqqqqqqqqq\",2\n3,4\n", uint8(0), uint8(7), uint8(0x4a))
+	f.Fuzz(func(t *testing.T, data string, comma, size, limits uint8) {
 		if strings.HasPrefix(data, "\x1f\x8b") || strings.HasPrefix(data, "\x28\xb5\x2f\xfd") {
 			return // read as compressed
 		}
-		c := csvCommas[int(comma)%len(csvCommas)]
-		checkCSV(t, data, c, int(size)%64+1)
-		checkCSV(t, data, c, len(data)+1) // one chunk
+		c := csvCase{data: data, comma: csvCommas[int(comma)%len(csvCommas)]}
+		if limits != 0 {
+			c.maxLines, c.maxBytes = int(limits&7)+1, int(limits>>3)*4+1
+		}
+		for _, size := range []int{int(size)%64 + 1, 1, 7, len(data) + 1} {
+			c.size = size
+			checkCSV(t, c)
+		}
 	})
 }
 
@@ -250,6 +467,6 @@ func TestCSVLongCopiedCells(t *testing.T) {
 		fmt.Fprintf(&b, "\"%s\"\"\r\n\",\"%s\"\"\"\n", strings.Repeat("x", i*i%5000), strings.Repeat("y", i*37))
 	}
 	for _, size := range []int{1000, 1 << 20} {
-		checkCSV(t, b.String(), ',', size)
+		checkCSV(t, csvCase{data: b.String(), comma: ',', size: size})
 	}
 }

@@ -140,7 +140,7 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 	}
 	switch format {
 	case CSV:
-		f, err := newCSVFramer(br, delim, size)
+		f, err := newCSVFramer(br, delim, size, opts)
 		if err != nil {
 			in.Close()
 			return nil, err

@@ -95,6 +95,10 @@ type RecordError struct {
 
 func (e *RecordError) Error() string { return e.Msg }
 
+// ErrDuplicateColumn is returned (wrapped) by Open when two columns of a
+// CSV header have the same name.
+var ErrDuplicateColumn = errors.New("CSV header: duplicate column name")
+
 // ErrUnknownFormat is returned (wrapped) when an input's format cannot be told.
 var ErrUnknownFormat = errors.New("unknown format")
 
