@@ -138,6 +138,10 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 	if size <= 0 {
 		size = DefaultChunkBytes
 	}
+	maxRecord := opts.MaxRecordBytes
+	if maxRecord <= 0 {
+		maxRecord = DefaultMaxRecordBytes
+	}
 	switch format {
 	case CSV:
 		f, err := newCSVFramer(br, delim, size)
@@ -147,7 +151,7 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		}
 		in.framer, in.header = f, f.header
 	case NDJSON:
-		in.framer = &ndjsonFramer{r: br, size: size}
+		in.framer = newNDJSON(br, size, maxRecord)
 	case JSON:
 		in.framer = newArray(br, size)
 	}
