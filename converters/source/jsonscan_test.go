@@ -54,8 +54,8 @@ func TestParseObject(t *testing.T) {
 		{`{"a":[1e21,-0.0,"x",true,null]}`, `a="[1e21,-0.0,\"x\",true,null]"/arr`},
 		// duplicates kept in order
 		{`{"a":1,"b":2,"a":3}`, `a="1"/num b="2"/num a="3"/num`},
-		// deepest nesting encoding/json accepts
-		{deep(9999), `a="` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `"/arr`},
+		// deepest nesting accepted: the object and maxDepth-1 arrays
+		{deep(maxDepth - 1), `a="` + strings.Repeat("[", maxDepth-1) + strings.Repeat("]", maxDepth-1) + `"/arr`},
 	}
 	for _, tt := range tests {
 		fs, err := ParseObject(tt.in)
@@ -73,7 +73,6 @@ func TestParseObject(t *testing.T) {
 }
 
 func TestParseObjectRejects(t *testing.T) {
-	deep := `{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`
 	for _, in := range []string{
 		``, ` `, `null`, `[1]`, `"x"`, `1`, `{`, `}`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`,
 		// numbers
@@ -92,7 +91,6 @@ func TestParseObjectRejects(t *testing.T) {
 		`{"a":{"\q":1}}`,
 		// NUL and other bytes outside strings
 		"{\"a\":\x00}", "\x00{}", "{\"a\":\xff}",
-		deep,
 	} {
 		if fs, err := ParseObject(in); err == nil {
 			t.Errorf("ParseObject(%.60q) = %v, want an error", in, fs)
@@ -101,6 +99,39 @@ func TestParseObjectRejects(t *testing.T) {
 		}
 		if isObject([]byte(in)) {
 			t.Errorf("test case %.60q is a valid JSON object", in)
+		}
+	}
+}
+
+// A record nested deeper than maxDepth levels is an error saying so, in
+// ParseObject and parseRecord (which parses objects of members on its own),
+// not a deep recursion: 10,000 levels are as quick to refuse as 513.
+func TestParseObjectDepth(t *testing.T) {
+	nest := func(open, close string, n int) string { return strings.Repeat(open, n) + strings.Repeat(close, n) }
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{`{"a":` + nest("[", "]", maxDepth-1) + `}`, true},
+		{`{"a":` + nest("[", "]", maxDepth) + `}`, false},
+		{`{"a":{"b":` + nest("[", "]", maxDepth-2) + `}}`, true},
+		{`{"a":{"b":` + nest("[", "]", maxDepth-1) + `}}`, false},
+		{`{"a":` + strings.Repeat(`{"b":`, maxDepth-1) + "1" + strings.Repeat("}", maxDepth), true},
+		{`{"a":` + strings.Repeat(`{"b":`, maxDepth) + "1" + strings.Repeat("}", maxDepth+1), false},
+		{`{"a":` + nest("[", "]", 10000) + `}`, false},
+		{`{"a":` + strings.Repeat("[", 100000), false},
+	} {
+		for _, parse := range []func(string) error{
+			func(in string) error { _, err := ParseObject(in); return err },
+			func(in string) error { _, _, err := parseRecord(in, nil, nil); return err },
+		} {
+			err := parse(tt.in)
+			switch {
+			case tt.ok && err != nil:
+				t.Errorf("%.40q…: %v", tt.in, err)
+			case !tt.ok && (err == nil || !strings.Contains(err.Error(), "nested deeper than 512 levels")):
+				t.Errorf("%.40q…: error %v, want one about the depth", tt.in, err)
+			}
 		}
 	}
 }

@@ -153,7 +153,7 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 	case NDJSON:
 		in.framer = newNDJSON(br, size, maxRecord)
 	case JSON:
-		in.framer = newArray(br, size)
+		in.framer = newArray(br, size, maxRecord)
 	}
 	return in, nil
 }
