@@ -324,7 +324,10 @@ func hex4(b string) rune {
 }
 
 // unescape decodes the content of a string already checked by skipStr. A
-// surrogate that is not part of a pair becomes U+FFFD, as in encoding/json.
+// surrogate that is not part of a pair (\ud800 alone) is written in its
+// 3-byte form (WTF-8: ED A0..BF 80..BF), which is not valid UTF-8: the
+// validator tells it from other invalid UTF-8, replaces it by U+FFFD and
+// warns (lone_surrogate), instead of it silently becoming U+FFFD here.
 func unescape(b string) string {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
@@ -346,8 +349,12 @@ func unescape(b string) string {
 			if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
 				r2 = hex4(b[i+2:])
 			}
-			if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				r = pair
 				i += 6
+			} else {
+				out = append(out, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+				continue
 			}
 		}
 		out = utf8.AppendRune(out, r)
