@@ -9,18 +9,26 @@ import (
 
 // normMap appends src to dst with keys trimmed and lowercased, sorted by key,
 // keeping the first of keys equal after lowercasing (warning DuplicateKey).
-// An empty key is dropped with the warning EmptyKey; invalid UTF-8 in a key
-// or value rejects the row (InvalidUTF8). Values are kept as given.
+// An empty key is dropped with the warning EmptyKey; invalid UTF-8 or a NUL
+// in a key or value rejects the row (InvalidUTF8, TextNUL), a lone
+// surrogate is replaced by U+FFFD with the warning LoneSurrogate. Values
+// are otherwise kept as given.
 func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, []Issue) {
 	sorted := len(dst) == 0
 	for _, kv := range src {
-		key := kv.Key
+		key, value := kv.Key, kv.Value
 		if !plainKey(key) {
 			key = trimSpace(key)
-			if !utf8.ValidString(key) {
-				errs = append(errs, issue(InvalidUTF8, field+"."+ShortValue(key), kv.Key,
-					"a key of "+field+" is not valid UTF-8."))
-				continue
+			if f := checkText(key); f != textOK {
+				if f == textSurrogate {
+					key = fixSurrogates(key)
+				}
+				is := textIssue(f, field+"."+keyName(key), "a key of "+field, kv.Key)
+				if f != textSurrogate {
+					errs = append(errs, is)
+					continue
+				}
+				warns = append(warns, is)
 			}
 			key = strings.ToLower(key)
 			if key == "" {
@@ -29,14 +37,18 @@ func normMap(field string, src, dst []KV, errs, warns []Issue) ([]KV, []Issue, [
 				continue
 			}
 		}
-		if !utf8.ValidString(kv.Value) {
-			errs = append(errs, issue(InvalidUTF8, field+"."+key, kv.Value,
-				field+"."+key+" is not valid UTF-8."))
+		if f := checkText(value); f != textOK {
+			is := textIssue(f, field+"."+keyName(key), field+"."+keyName(key), value)
+			if f == textSurrogate {
+				warns, value = append(warns, is), fixSurrogates(value)
+			} else {
+				errs = append(errs, is)
+			}
 		}
 		if n := len(dst); n > 0 && sorted && keyLess(key, dst[n-1].Key) {
 			sorted = false
 		}
-		dst = append(dst, KV{Key: key, Value: kv.Value})
+		dst = append(dst, KV{Key: key, Value: value})
 	}
 	if !sorted { // exports often list keys in order already
 		slices.SortStableFunc(dst, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
@@ -64,7 +76,7 @@ func keyLess(key, prev string) bool {
 }
 
 // plainKey reports whether a key is already what normMap makes of it:
-// non-empty printable ASCII without upper case letters, and nothing to trim
+// non-empty printable ASCII without upper case letters or NUL, and nothing to trim
 // at either end (all white space that strings.TrimSpace trims is either at
 // most ' ' or not ASCII). Most keys are; they skip the slower general path.
 func plainKey(s string) bool {
@@ -75,14 +87,15 @@ func plainKey(s string) bool {
 	for ; i+8 <= len(s); i += 8 { // 8 bytes at a time
 		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
 		// For bytes below 0x80 the sums carry into no other byte; a byte's
-		// top bit ends up set in upper iff it is in 'A'..'Z'.
+		// top bit ends up set in upper iff it is in 'A'..'Z'. A 0 byte
+		// sets it in x-lanes (a borrow reaches no byte below the first 0).
 		upper := (x + lanes*(0x80-'A')) &^ (x + lanes*(0x80-'Z'-1))
-		if (x|upper)&(lanes*0x80) != 0 {
+		if (x|upper|(x-lanes))&(lanes*0x80) != 0 {
 			return false
 		}
 	}
 	for ; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || c-'A' < 26 {
+		if c := s[i]; c >= utf8.RuneSelf || c-'A' < 26 || c == 0 {
 			return false
 		}
 	}
@@ -91,3 +104,12 @@ func plainKey(s string) bool {
 
 // lanes has 1 in each byte of a uint64: lanes*c is c in every byte.
 const lanes = 0x0101010101010101
+
+// keyName is a key as a field name: shortened, a NUL shown as \u0000.
+func keyName(key string) string {
+	key = ShortValue(key)
+	if strings.IndexByte(key, 0) >= 0 {
+		key = strings.ReplaceAll(key, "\x00", `\u0000`)
+	}
+	return key
+}

@@ -37,6 +37,9 @@ func TestPlainKey(t *testing.T) {
 		{"session@[identifier", true},
 		{"session_id\x80ntifier", false},
 		{"abcdefgh\xc3\xa9", false},
+		{"a\x00b", false}, // a NUL is rejected on the general path
+		{"session\x00identifier", false},
+		{"session_identifie\x00", false},
 	} {
 		if got := plainKey(tc.key); got != tc.plain {
 			t.Errorf("plainKey(%q) = %v, want %v", tc.key, got, tc.plain)
@@ -60,7 +63,7 @@ func checkPlainKey(t *testing.T, key string) {
 		t.Errorf("plainKey(%q) is true, but the key is not normalised", key)
 	}
 	want := key != "" && key[0] > ' ' && key[len(key)-1] > ' ' &&
-		!strings.ContainsFunc(key, func(r rune) bool { return r >= utf8.RuneSelf || unicode.IsUpper(r) })
+		!strings.ContainsFunc(key, func(r rune) bool { return r >= utf8.RuneSelf || unicode.IsUpper(r) || r == 0 })
 	if got != want {
 		t.Errorf("plainKey(%q) = %v, want %v", key, got, want)
 	}

@@ -93,11 +93,16 @@ func (r *Rules) rangeText() string {
 
 func (r *Rules) checkEventKey(text string, ev *Event, errs, warns []Issue) ([]Issue, []Issue) {
 	key := trimSpace(text)
+	if f := checkText(key); f != textOK {
+		is := textIssue(f, "event_key", "event_key", text)
+		if f != textSurrogate {
+			ev.EventKey = key
+			return append(errs, is), warns
+		}
+		warns, key = append(warns, is), fixSurrogates(key)
+	}
 	ev.EventKey = key
-	switch {
-	case !utf8.ValidString(key):
-		return append(errs, issue(InvalidUTF8, "event_key", text, "event_key is not valid UTF-8.")), warns
-	case key == "":
+	if key == "" {
 		return append(errs, issue(EventKeyEmpty, "event_key", text, "event_key is empty.")), warns
 	}
 	return r.Plan.checkPlanned(key, errs, warns)

@@ -104,6 +104,16 @@ func TestCheck(t *testing.T) {
 
 		{name: "event_key empty", spoil: func(r *Raw) { r.EventKey = " \t" }, wantErrs: []string{"event_key_empty@event_key"}},
 		{name: "event_key invalid UTF-8", spoil: func(r *Raw) { r.EventKey = "buy\xff" }, wantErrs: []string{"invalid_utf8@event_key"}},
+		{name: "event_key with a NUL", spoil: func(r *Raw) { r.EventKey = "buy\x00" }, wantErrs: []string{"text_nul@event_key"}},
+		{name: "event_key with a lone surrogate", spoil: func(r *Raw) { r.EventKey = " buy\xed\xa0\x80 " },
+			wantWarns: []string{"lone_surrogate@event_key"},
+			check: func(t *testing.T, ev *Event) {
+				if ev.EventKey != "buy\ufffd" {
+					t.Errorf("EventKey = %q, want %q", ev.EventKey, "buy\ufffd")
+				}
+			}},
+		{name: "event_key with a lone surrogate and invalid UTF-8", spoil: func(r *Raw) { r.EventKey = "\xed\xa0\x80\xff" },
+			wantErrs: []string{"invalid_utf8@event_key"}},
 
 		{name: "identifiers.id missing", spoil: func(r *Raw) { r.Identifiers = []KV{{"device_id", "d"}} },
 			wantErrs: []string{"identifier_missing@identifiers.id"}},
@@ -151,6 +161,18 @@ func TestCheck(t *testing.T) {
 			wantErrs: []string{`invalid_utf8@event_properties.pr\xffice`}},
 		{name: "map value invalid UTF-8", spoil: func(r *Raw) { r.UserProps = []KV{{"name", "\xc3\x28"}} },
 			wantErrs: []string{"invalid_utf8@user_properties.name"}},
+		{name: "map key with a NUL", spoil: func(r *Raw) { r.EventProps = []KV{{"pr\x00ice", "1"}} },
+			wantErrs: []string{`text_nul@event_properties.pr\u0000ice`}},
+		{name: "identifier with a NUL", spoil: func(r *Raw) { r.Identifiers[0].Value = "u\x00" },
+			wantErrs: []string{"text_nul@identifiers.id"}},
+		{name: "long map value with a NUL", spoil: func(r *Raw) { r.UserProps = []KV{{"name", "abcdefghijklmnop\x00"}} },
+			wantErrs: []string{"text_nul@user_properties.name"}},
+		{name: "map key and value with lone surrogates", spoil: func(r *Raw) {
+			r.EventProps = []KV{{"K\xed\xb0\x80", "x\xed\xbf\xbfy\xed\xa0\x80"}, {"ok", "\ud7ff\ue000"}}
+		}, wantWarns: []string{"lone_surrogate@event_properties.K\ufffd", "lone_surrogate@event_properties.k\ufffd"},
+			check: func(t *testing.T, ev *Event) {
+				wantMap(t, ev.EventProps, []KV{{"k\ufffd", "x\ufffdy\ufffd"}, {"ok", "\ud7ff\ue000"}})
+			}},
 
 		{name: "osname ios", spoil: func(r *Raw) { r.PlatformProps[0].Value = " IOS " },
 			check: func(t *testing.T, ev *Event) { wantOS(t, ev, "iOS") }},

@@ -26,7 +26,7 @@ and unmatched columns are listed.`,
 		Flags: []cli.Flag{
 			stringFlag("sample", "", "a sample export (CSV, NDJSON or JSON; gzip/zstd ok)"),
 			stringFlag("format", "", "csv, ndjson or json (default: from the extension)"),
-			stringFlag("delimiter", ",", "CSV delimiter"),
+			stringFlag("delimiter", "", "CSV delimiter (default: ',', or tab for .tsv)"),
 		},
 		Action: runInit,
 	}

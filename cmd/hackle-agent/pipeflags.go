@@ -30,7 +30,7 @@ func inputFlags() []cli.Flag {
 	flags := []cli.Flag{
 		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed", EnvVars: []string{envName("input")}},
 		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
-		stringFlag("delimiter", ",", "CSV delimiter (one character; \\t for tab)"),
+		stringFlag("delimiter", "", "CSV delimiter (one character; \\t for tab) (default: ',', or tab for .tsv)"),
 		stringFlag("date", "", "partition day YYYY-MM-DD (default: yesterday in --partition-timezone)"),
 		stringFlag("from", "", "first day of a backfill range (with --to); each row goes to its own day"),
 		stringFlag("to", "", "last day of a backfill range (inclusive)"),
@@ -183,8 +183,11 @@ func loadZone(flag, name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// parseDelimiter reads --delimiter; "" is 0: the input's name decides.
 func parseDelimiter(s string) (rune, error) {
 	switch s {
+	case "":
+		return 0, nil
 	case `\t`, "tab":
 		return '\t', nil
 	}

@@ -10,9 +10,11 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth is the deepest nesting accepted, as in encoding/json: deeper
-// input is rejected instead of recursing without bound.
-const maxDepth = 10000
+// maxDepth is the deepest nesting of objects and arrays accepted in a
+// record, the record's own object counting as level 1. A deeper record is
+// rejected (record_invalid, saying so) instead of recursing without bound;
+// real event exports nest a few levels at most.
+const maxDepth = 512
 
 // parseObject appends the top-level members of the JSON object in b to
 // fields. It does not go through reflection and does not copy: names,
@@ -141,13 +143,14 @@ func AppendObject(fields []Field, text string) ([]Field, error) {
 type scanner struct {
 	b       string
 	i       int
+	base    int     // where b starts in the input, for error messages
 	spaced  bool    // space skipped some white space
 	collect bool    // parse the members of top-level members' objects
 	nested  []Field // where they go
 }
 
 func (s *scanner) errorf(format string, args ...any) error {
-	return fmt.Errorf("invalid JSON at byte %d: %s", s.i+1, fmt.Sprintf(format, args...))
+	return fmt.Errorf("invalid JSON at byte %d: %s", s.base+s.i+1, fmt.Sprintf(format, args...))
 }
 
 // next skips white space and returns the byte at s.i, or 0 at the end of
@@ -321,7 +324,10 @@ func hex4(b string) rune {
 }
 
 // unescape decodes the content of a string already checked by skipStr. A
-// surrogate that is not part of a pair becomes U+FFFD, as in encoding/json.
+// surrogate that is not part of a pair (\ud800 alone) is written in its
+// 3-byte form (WTF-8: ED A0..BF 80..BF), which is not valid UTF-8: the
+// validator tells it from other invalid UTF-8, replaces it by U+FFFD and
+// warns (lone_surrogate), instead of it silently becoming U+FFFD here.
 func unescape(b string) string {
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); {
@@ -343,8 +349,12 @@ func unescape(b string) string {
 			if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
 				r2 = hex4(b[i+2:])
 			}
-			if r = utf16.DecodeRune(r, r2); r != utf8.RuneError {
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				r = pair
 				i += 6
+			} else {
+				out = append(out, 0xe0|byte(r>>12), 0x80|byte(r>>6)&0x3f, 0x80|byte(r)&0x3f)
+				continue
 			}
 		}
 		out = utf8.AppendRune(out, r)
@@ -450,7 +460,7 @@ func (s *scanner) digits() bool {
 // checking its syntax.
 func (s *scanner) skipNested(depth int) error {
 	if depth > maxDepth {
-		return s.errorf("nested too deeply")
+		return s.errorf("objects and arrays nested deeper than %d levels", maxDepth)
 	}
 	open := s.b[s.i]
 	closeCh := byte('}')

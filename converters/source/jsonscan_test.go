@@ -33,10 +33,12 @@ func TestParseObject(t *testing.T) {
 		{`{"s":"caf\u00e9"}`, `s="café"`},
 		{`{"s":"caf\u00E9"}`, `s="café"`},
 		{`{"s":"\ud83d\ude00!"}`, `s="😀!"`},
-		{`{"s":"\ud83d"}`, `s="�"`},
-		{`{"s":"\ude00x"}`, `s="�x"`},
-		{`{"s":"\ud83d\u0041"}`, `s="�A"`},
-		{`{"s":"\ud83d\ud83d\ude00"}`, `s="�😀"`},
+		// a lone surrogate is kept in its 3-byte form, for the validator
+		{`{"s":"\ud83d"}`, `s="\xed\xa0\xbd"`},
+		{`{"s":"\ude00x"}`, `s="\xed\xb8\x80x"`},
+		{`{"s":"\ud83d\u0041"}`, `s="\xed\xa0\xbdA"`},
+		{`{"s":"\ud83d\ud83d\ude00"}`, `s="\xed\xa0\xbd😀"`},
+		{`{"\udfff":"\ud800\udbff"}`, "\xed\xbf\xbf" + `="\xed\xa0\x80\xed\xaf\xbf"`},
 		{`{"s":"\"\\\/\b\f\n\r\t"}`, `s="\"\\/\b\f\n\r\t"`},
 		{`{"s":"\u0000"}`, `s="\x00"`},
 		{`{"s":"서울"}`, `s="서울"`},
@@ -54,8 +56,8 @@ func TestParseObject(t *testing.T) {
 		{`{"a":[1e21,-0.0,"x",true,null]}`, `a="[1e21,-0.0,\"x\",true,null]"/arr`},
 		// duplicates kept in order
 		{`{"a":1,"b":2,"a":3}`, `a="1"/num b="2"/num a="3"/num`},
-		// deepest nesting encoding/json accepts
-		{deep(9999), `a="` + strings.Repeat("[", 9999) + strings.Repeat("]", 9999) + `"/arr`},
+		// deepest nesting accepted: the object and maxDepth-1 arrays
+		{deep(maxDepth - 1), `a="` + strings.Repeat("[", maxDepth-1) + strings.Repeat("]", maxDepth-1) + `"/arr`},
 	}
 	for _, tt := range tests {
 		fs, err := ParseObject(tt.in)
@@ -73,7 +75,6 @@ func TestParseObject(t *testing.T) {
 }
 
 func TestParseObjectRejects(t *testing.T) {
-	deep := `{"a":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`
 	for _, in := range []string{
 		``, ` `, `null`, `[1]`, `"x"`, `1`, `{`, `}`, `{"a"`, `{"a":`, `{"a":1`, `{"a":1,`,
 		// numbers
@@ -92,7 +93,6 @@ func TestParseObjectRejects(t *testing.T) {
 		`{"a":{"\q":1}}`,
 		// NUL and other bytes outside strings
 		"{\"a\":\x00}", "\x00{}", "{\"a\":\xff}",
-		deep,
 	} {
 		if fs, err := ParseObject(in); err == nil {
 			t.Errorf("ParseObject(%.60q) = %v, want an error", in, fs)
@@ -101,6 +101,39 @@ func TestParseObjectRejects(t *testing.T) {
 		}
 		if isObject([]byte(in)) {
 			t.Errorf("test case %.60q is a valid JSON object", in)
+		}
+	}
+}
+
+// A record nested deeper than maxDepth levels is an error saying so, in
+// ParseObject and parseRecord (which parses objects of members on its own),
+// not a deep recursion: 10,000 levels are as quick to refuse as 513.
+func TestParseObjectDepth(t *testing.T) {
+	nest := func(open, close string, n int) string { return strings.Repeat(open, n) + strings.Repeat(close, n) }
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{`{"a":` + nest("[", "]", maxDepth-1) + `}`, true},
+		{`{"a":` + nest("[", "]", maxDepth) + `}`, false},
+		{`{"a":{"b":` + nest("[", "]", maxDepth-2) + `}}`, true},
+		{`{"a":{"b":` + nest("[", "]", maxDepth-1) + `}}`, false},
+		{`{"a":` + strings.Repeat(`{"b":`, maxDepth-1) + "1" + strings.Repeat("}", maxDepth), true},
+		{`{"a":` + strings.Repeat(`{"b":`, maxDepth) + "1" + strings.Repeat("}", maxDepth+1), false},
+		{`{"a":` + nest("[", "]", 10000) + `}`, false},
+		{`{"a":` + strings.Repeat("[", 100000), false},
+	} {
+		for _, parse := range []func(string) error{
+			func(in string) error { _, err := ParseObject(in); return err },
+			func(in string) error { _, _, err := parseRecord(in, nil, nil); return err },
+		} {
+			err := parse(tt.in)
+			switch {
+			case tt.ok && err != nil:
+				t.Errorf("%.40q…: %v", tt.in, err)
+			case !tt.ok && (err == nil || !strings.Contains(err.Error(), "nested deeper than 512 levels")):
+				t.Errorf("%.40q…: error %v, want one about the depth", tt.in, err)
+			}
 		}
 	}
 }
@@ -253,7 +286,11 @@ func compareWithDecoder(t *testing.T, b []byte, fs []Field) {
 			t.Fatal(err)
 		}
 		f := fs[i]
-		utf8OK := utf8.Valid(b) // encoding/json replaces invalid UTF-8; the scanner keeps it
+		// encoding/json replaces invalid UTF-8 and lone surrogates by
+		// U+FFFD; the scanner keeps the first and writes the second in
+		// 3 bytes, for the validator to do it with a warning.
+		utf8OK := utf8.Valid(b)
+		f.Name, f.Text = mendSurrogates(f.Name), mendSurrogates(f.Text)
 		if name := tok.(string); utf8OK && name != f.Name {
 			t.Fatalf("%q: member %d name %q, encoding/json %q", b, i, f.Name, name)
 		}
@@ -319,4 +356,15 @@ func describe(fs []Field) []string {
 		out = append(out, fmt.Sprintf("%s=%q/%d", f.Name, f.Text, f.Kind))
 	}
 	return out
+}
+
+// mendSurrogates replaces the 3-byte forms of surrogates by U+FFFD.
+func mendSurrogates(s string) string {
+	b := []byte(s)
+	for i := 0; i+3 <= len(b); i++ {
+		if b[i] == 0xed && b[i+1]&0xe0 == 0xa0 && b[i+2]&0xc0 == 0x80 {
+			copy(b[i:], "\ufffd")
+		}
+	}
+	return string(b)
 }

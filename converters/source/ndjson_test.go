@@ -1,6 +1,10 @@
 package source
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -69,5 +73,115 @@ func TestRecordGetAndColumns(t *testing.T) {
 		if f, ok := rec.Get("c"); ok {
 			t.Errorf("%s: Get(c) = %v, want none", name, f)
 		}
+	}
+}
+
+// A line over MaxRecordBytes is one record_too_large record of one line,
+// and the lines after it are read as usual, in chunks of any size.
+func TestNDJSONLineTooLong(t *testing.T) {
+	long := strings.Repeat("x", 40)
+	tests := []struct {
+		name, data string
+		want       []string
+		lines      int64
+	}{
+		{name: "in the middle", data: "{\"a\":1}\n{\"s\":\"" + long + "\"}\n{\"a\":3}\n", lines: 3,
+			want: []string{`L1 R1 a="1"/num`, `L2 R2 !line 2 is 48 bytes long, more than the limit of 16 bytes`, `L3 R3 a="3"/num`}},
+		{name: "first, with CRLF", data: long + "\r\n\r\n{\"a\":3}\r\n", lines: 3,
+			want: []string{`L1 R1 !line 1 is 40 bytes long`, `L3 R2 a="3"/num`}},
+		{name: "last, without a line end", data: "{\"a\":1}\n" + long, lines: 2,
+			want: []string{`L1 R1 a="1"/num`, `L2 R2 !line 2 is 40 bytes long`}},
+		{name: "two in a row", data: long + "\n" + long + long + "\n", lines: 2,
+			want: []string{`L1 R1 !line 1 is 40 bytes long`, `L2 R2 !line 2 is 80 bytes long`}},
+		{name: "exactly the limit", data: "{\"s\":\"01234567\"}\r\n{\"s\":\"012345678\"}", lines: 2,
+			want: []string{`L1 R1 s="01234567"`, `L2 R2 !line 2 is 17 bytes long`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, recs, err := readAll(t, "in.ndjson", tt.data, Options{MaxRecordBytes: 16})
+			checkErr(t, err, "")
+			checkRecords(t, recs, tt.want)
+			if got := in.Lines(); got != tt.lines {
+				t.Errorf("Lines() = %d, want %d", got, tt.lines)
+			}
+		})
+	}
+}
+
+// The record of a line too long says so with a *RecordError, spans one
+// line and keeps only the head of the line as its raw record.
+func TestNDJSONLineTooLongRecord(t *testing.T) {
+	data := strings.Repeat("y", 5000) + "\n"
+	in, err := Open("in.ndjson", strings.NewReader(data), Options{MaxRecordBytes: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := in.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *RecordError
+	if !errors.As(rec.Err, &re) || re.Reason != "record_too_large" {
+		t.Fatalf("Err = %#v, want a record_too_large RecordError", rec.Err)
+	}
+	if rec.Line != 1 || rec.Lines != 1 || len(rec.Text()) != headBytes {
+		t.Errorf("Line %d, Lines %d, text of %d bytes; want 1, 1, %d", rec.Line, rec.Lines, len(rec.Text()), headBytes)
+	}
+	if _, err := in.Next(); err != io.EOF {
+		t.Errorf("then %v, want io.EOF", err)
+	}
+}
+
+// endless reads 'a' for ever.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+// A line of 200 MB is skipped with memory bounded by the limit, not the line.
+func TestNDJSONLineTooLongMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 200 MB")
+	}
+	const size = 200 << 20
+	r := io.MultiReader(io.LimitReader(endless{}, size), strings.NewReader("\n{\"a\":1}\n"))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	in, err := Open("in.ndjson", r, Options{MaxRecordBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasons []string
+	for {
+		rec, err := in.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var re *RecordError
+		if errors.As(rec.Err, &re) {
+			reasons = append(reasons, re.Reason)
+			if !strings.Contains(re.Msg, fmt.Sprintf("line 1 is %d bytes long", size)) {
+				t.Errorf("message %q", re.Msg)
+			}
+		} else {
+			reasons = append(reasons, fmt.Sprint(rec.Err))
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if got := strings.Join(reasons, " "); got != "record_too_large <nil>" {
+		t.Errorf("records: %s; want record_too_large <nil>", got)
+	}
+	if in.Lines() != 2 {
+		t.Errorf("Lines() = %d, want 2", in.Lines())
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Errorf("allocated %d MB reading a 200 MB line with a 1 MB limit", alloc>>20)
 	}
 }

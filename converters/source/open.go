@@ -116,7 +116,7 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		}
 		in.Compression, in.closer = "gzip", func() { zr.Close() }
 		br = bufio.NewReaderSize(zr, bufSize)
-	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+	case isZstd(magic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1))
 		if err != nil {
 			return nil, fmt.Errorf("zstd: %w", err)
@@ -138,6 +138,10 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 	if size <= 0 {
 		size = DefaultChunkBytes
 	}
+	maxRecord := opts.MaxRecordBytes
+	if maxRecord <= 0 {
+		maxRecord = DefaultMaxRecordBytes
+	}
 	switch format {
 	case CSV:
 		f, err := newCSVFramer(br, delim, size, opts)
@@ -147,11 +151,19 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		}
 		in.framer, in.header = f, f.header
 	case NDJSON:
-		in.framer = &ndjsonFramer{r: br, size: size}
+		in.framer = newNDJSON(br, size, maxRecord)
 	case JSON:
-		in.framer = newArray(br, size)
+		in.framer = newArray(br, size, maxRecord)
 	}
 	return in, nil
+}
+
+// isZstd reports whether magic starts a zstd stream: a frame (28 B5 2F FD)
+// or a skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian),
+// which some writers put first (an index, frame sizes); the decoder skips it.
+func isZstd(magic []byte) bool {
+	return bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}) ||
+		len(magic) == 4 && magic[0]&0xf0 == 0x50 && bytes.Equal(magic[1:], []byte{0x2a, 0x4d, 0x18})
 }
 
 // detect picks the format and the CSV delimiter.

@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"io"
 	"strings"
@@ -32,6 +33,15 @@ func zst(t testing.TB, s string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// skippable is a zstd skippable frame (magic 0x184D2A50..0x184D2A5F) of
+// payload, which some writers put before the data (seekable zstd's index,
+// pzstd's frame sizes).
+func skippable(magic uint32, payload string) string {
+	b := binary.LittleEndian.AppendUint32(nil, magic)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
+	return string(b) + payload
 }
 
 func TestOpen(t *testing.T) {
@@ -68,6 +78,8 @@ func TestOpen(t *testing.T) {
 		{name: "stdin csv starting with a quote", file: "-", data: "\"a\",b\n1,2\n", format: CSV, want: csvRecs},
 		{name: "stdin gzip ndjson", file: "-", data: gz(t, ndjsonData), format: NDJSON, compression: "gzip", want: ndjsonRecs},
 		{name: "stdin zstd array", file: "-", data: zst(t, `[{"a":1},{"a":2}]`), format: JSON, compression: "zstd", want: arrayRecs},
+		{name: "zstd after a skippable frame", file: "in.csv", data: skippable(0x184d2a50, "meta") + zst(t, csvData), format: CSV, compression: "zstd", want: csvRecs},
+		{name: "stdin zstd after skippable frames", file: "-", data: skippable(0x184d2a5f, "") + skippable(0x184d2a57, "x") + zst(t, ndjsonData), format: NDJSON, compression: "zstd", want: ndjsonRecs},
 		{name: "stdin after a BOM", file: "-", data: "\xef\xbb\xbf" + ndjsonData, format: NDJSON, want: ndjsonRecs},
 		{name: "stdin long blank prefix", file: "-", data: strings.Repeat(" ", 5000) + `[{"a":1},{"a":2}]`, format: JSON, want: arrayRecs},
 		{name: "stdin empty", file: "-", data: "", wantErr: "empty CSV"},
