@@ -57,6 +57,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		return res, err
 	}
 	defer unlock(ctx, l, log)
+	abortUploads(ctx, st, prefix, log)
 
 	existing, err := listPartition(ctx, st, prefix)
 	if err != nil {

@@ -94,3 +94,20 @@ func onlyManifest(name string) bool { return name == ManifestName }
 // anyMarker allows the non-data names another tool leaves (Spark's
 // _committed_*, dot files) and the shards' manifests.
 func anyMarker(name string) bool { return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") }
+
+// abortUploads removes the unfinished uploads a killed run left in the
+// partition (S3 multipart uploads). Under the lock no live run is uploading
+// there. A failure is only logged: it costs storage, not correctness.
+func abortUploads(ctx context.Context, st store.Store, prefix string, log *slog.Logger) {
+	ua, ok := st.(store.UploadAborter)
+	if !ok {
+		return
+	}
+	n, err := ua.AbortUploads(ctx, prefix)
+	if err != nil {
+		log.Warn("could not abort the unfinished uploads of an interrupted run", "partition", prefix, "err", err)
+	}
+	if n > 0 {
+		log.Info("aborted the unfinished uploads of an interrupted run", "partition", prefix, "uploads", n)
+	}
+}

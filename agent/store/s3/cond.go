@@ -17,7 +17,10 @@ import (
 // If-Match on DeleteObject) since 2024; versitygw v1.8.0 honours all three.
 // A store that ignores them is caught by store.AcquireLock, which then
 // refuses to commit.
-var _ store.ConditionalPutter = (*Store)(nil)
+var (
+	_ store.ConditionalPutter = (*Store)(nil)
+	_ store.UploadAborter     = (*Store)(nil)
+)
 
 // PutIfAbsent writes data with If-None-Match: *; an existing key is
 // store.ErrPrecondition. The version is the ETag.
