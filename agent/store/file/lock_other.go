@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"time"
 )
 
 var errLocked = errors.New("locked")
@@ -19,4 +20,17 @@ func openLock(path string) (*os.File, error) {
 		return nil, errLocked
 	}
 	return f, err
+}
+
+// lockTemp does nothing where flock is not available.
+func lockTemp(*os.File) error { return nil }
+
+// removeIfAbandoned removes a temporary file older than a day: without
+// flock, age is the only sign that no live Put is writing it.
+func removeIfAbandoned(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || time.Since(fi.ModTime()) < 24*time.Hour {
+		return false
+	}
+	return os.Remove(path) == nil
 }

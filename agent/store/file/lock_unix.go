@@ -28,3 +28,20 @@ func openLock(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// lockTemp marks a Put's temporary file as in use for as long as f is open.
+func lockTemp(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+}
+
+// removeIfAbandoned removes the temporary file at path unless a live Put
+// holds it (lockTemp). It removes it while holding the lock, so that a Put
+// that locks it afterwards sees it gone (samePath) and starts again.
+func removeIfAbandoned(path string) bool {
+	f, err := openLock(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return os.Remove(path) == nil
+}
