@@ -172,8 +172,8 @@ func startPaused(t *testing.T, dir string, env []string, step, resume string, ar
 }
 
 // testConcurrentExports holds export Y mid-commit, then runs export X of
-// the same day: X must exit 2 naming Y and change nothing; Y then finishes
-// and the partition is exactly Y's.
+// the same day, commit and validate --commit: each must exit 2 naming Y and
+// change nothing; Y then finishes and the partition is exactly Y's.
 func testConcurrentExports(t *testing.T, d lockDest) {
 	work := t.TempDir()
 	full := repoFile(t, "testdata/samples/events.ndjson")
@@ -190,8 +190,18 @@ func testConcurrentExports(t *testing.T, d lockDest) {
 	if want := fmt.Sprintf("pid %d", y.Process.Pid); !strings.Contains(x.stderr, want) || !strings.Contains(x.stderr, "being committed by another run") {
 		t.Errorf("export X does not name run Y (%s):\n%s", want, x.stderr)
 	}
+	others := [][]string{
+		append([]string{"commit", "--shards", "1", "--dest", d.url, "--date", "2023-01-01"}, d.args...),
+		append([]string{"validate", "--partition", d.url + "/dt=2023-01-01", "--commit", "--report-dir", filepath.Join(work, "rv")}, d.args...),
+	}
+	for _, args := range others {
+		res := runAgent(t, work, d.env, args...)
+		if res.code != 2 || !strings.Contains(res.stderr, fmt.Sprintf("pid %d", y.Process.Pid)) {
+			t.Errorf("%s: exit %d, want 2 naming run Y\n%s", args[0], res.code, res.stderr)
+		}
+	}
 	if after := d.objects(t); fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Errorf("export X changed the destination:\nbefore %v\nafter  %v", before, after)
+		t.Errorf("export X, commit or validate changed the destination:\nbefore %v\nafter  %v", before, after)
 	}
 
 	if err := os.WriteFile(resume, nil, 0o644); err != nil {
