@@ -85,6 +85,10 @@ func acquireLease(ctx context.Context, st Store, cp ConditionalPutter, name stri
 		if err != nil {
 			return nil, fmt.Errorf("lock %s: %w", name, err)
 		}
+		if cur.Token == l.doc.Token { // our own write, whose answer was lost and retried
+			l.version = curVersion
+			break
+		}
 		if time.Now().Before(cur.Expires) {
 			return nil, &LockedError{Name: name, Owner: cur.Owner, Expires: cur.Expires}
 		}
