@@ -32,6 +32,8 @@ type Result struct {
 
 // Publish commits p to st:
 //
+//  0. take the partition's lock (a *store.LockedError naming the run that
+//     holds it, before anything changed);
 //  1. if a committed partition (with _SUCCESS) has the same manifest and its
 //     parts are all there with their sizes, do nothing;
 //  2. delete _SUCCESS;
@@ -39,7 +41,9 @@ type Result struct {
 //     with the same checksum (trusted only while _SUCCESS was present);
 //  4. delete every other object of the partition folder;
 //  5. write _manifest.json;
-//  6. write _SUCCESS (0 bytes).
+//  6. list the folder again: it must hold exactly the manifest's files and
+//     the manifest (else a *ListingError), and the lock must still be ours;
+//  7. write _SUCCESS (0 bytes), and release the lock.
 //
 // A crash at any step leaves either the old committed partition or a folder
 // without _SUCCESS, which the next Publish repairs. Publish consumes the
@@ -48,6 +52,12 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 	var res Result
 	prefix := PartitionPrefix(p.Date)
 	newManifest := p.Manifest.Encode()
+	l, err := lockPartition(ctx, st, p.Date)
+	if err != nil {
+		return res, err
+	}
+	defer unlock(ctx, l, log)
+	abortUploads(ctx, st, prefix, log)
 
 	existing, err := listPartition(ctx, st, prefix)
 	if err != nil {
@@ -113,8 +123,8 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		return res, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
 	}
 	pause("manifest-written")
-	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
-		return res, fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	if err := writeSuccess(ctx, st, l, prefix, p.Manifest.Files, onlyManifest); err != nil {
+		return res, err
 	}
 	return res, nil
 }
@@ -183,23 +193,65 @@ func putFile(ctx context.Context, st store.Store, key, path string, size int64) 
 // at a step, so that a test can kill the process there. It is for tests.
 const PauseEnv = "HACKLE_AGENT_TEST_PAUSE_AT"
 
-// pause blocks forever at step when PauseEnv names it, after saying so on
-// stderr; the test then kills the process.
+// ResumeEnv names a file whose creation ends a pause, so that a test can
+// hold a run mid-commit and then let it finish. It is for tests.
+const ResumeEnv = "HACKLE_AGENT_TEST_RESUME"
+
+// pause blocks at step when PauseEnv names it, after saying so on stderr:
+// forever (the test then kills the process), or until the file ResumeEnv
+// names exists.
 func pause(step string) {
 	if os.Getenv(PauseEnv) != step {
 		return
 	}
 	fmt.Fprintf(os.Stderr, "paused at %s\n", step)
+	resume := os.Getenv(ResumeEnv)
 	for {
-		time.Sleep(time.Hour)
+		if resume == "" {
+			time.Sleep(time.Hour)
+			continue
+		}
+		if _, err := os.Stat(resume); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// writeSuccess writes _SUCCESS after checking, by a fresh listing, that the
+// folder holds exactly files and the markers marker allows, and that the
+// lock l is still held.
+func writeSuccess(ctx context.Context, st store.Store, l store.Lock, prefix string, files []File, marker func(string) bool) error {
+	if err := checkListing(ctx, st, prefix, files, marker); err != nil {
+		return err
+	}
+	if err := l.Held(); err != nil {
+		return fmt.Errorf("%s: %w; _SUCCESS was not written", prefix, err)
+	}
+	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
+		return fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	}
+	return nil
 }
 
 // Seal commits a partition whose part files are already in place (written
 // by Spark, BigQuery or Snowflake, then checked by validate --partition):
 // it writes _manifest.json, then _SUCCESS. A partition already sealed with
-// the same manifest is left alone. It returns whether it wrote anything.
+// the same manifest is left alone. It holds the partition's lock meanwhile
+// (a *store.LockedError when another run does), and writes _SUCCESS only
+// over exactly the files of m (a *ListingError otherwise). It returns
+// whether it wrote anything.
 func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
+	l, err := lockPartition(ctx, st, m.Date)
+	if err != nil {
+		return false, err
+	}
+	defer unlock(ctx, l, slog.New(slog.DiscardHandler))
+	return seal(ctx, st, l, m)
+}
+
+// seal is Seal under the lock l.
+func seal(ctx context.Context, st store.Store, l store.Lock, m *Manifest) (bool, error) {
 	prefix := PartitionPrefix(m.Date)
 	b := m.Encode()
 	existing, err := listPartition(ctx, st, prefix)
@@ -231,8 +283,8 @@ func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
 	if err := st.Put(ctx, prefix+ManifestName, bytes.NewReader(b), int64(len(b))); err != nil {
 		return false, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
 	}
-	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
-		return false, fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	if err := writeSuccess(ctx, st, l, prefix, m.Files, anyMarker); err != nil {
+		return false, err
 	}
 	return true, nil
 }

@@ -137,6 +137,11 @@ type failingStore struct {
 
 var errInjected = errors.New("injected fault")
 
+// Lock is the wrapped store's: Publish needs one.
+func (f *failingStore) Lock(ctx context.Context, name string, o store.Owner) (store.Lock, error) {
+	return f.Store.(store.Locker).Lock(ctx, name, o)
+}
+
 func (f *failingStore) Put(ctx context.Context, key string, r io.Reader, size int64) error {
 	f.puts++
 	if f.puts == f.failAt {

@@ -31,7 +31,8 @@ func ShardManifestName(shard, shards int) string {
 //  3. delete the shard's older parts that are not in the new set;
 //  4. write the shard's manifest.
 //
-// It never writes _SUCCESS: Assemble does, once every shard is there.
+// It never writes _SUCCESS: Assemble does, once every shard is there. It
+// takes no lock, as the shards of a day run at once; Assemble does.
 func PublishShard(ctx context.Context, st store.Store, p *Partition, shard, shards int, log *slog.Logger) (Result, error) {
 	res := Result{Changed: true}
 	prefix := PartitionPrefix(p.Date)
@@ -98,10 +99,16 @@ func (e *ShardsMissingError) Error() string {
 // Assemble finishes a sharded partition: it reads the manifest of every
 // shard (a *ShardsMissingError when some are missing), deletes data files
 // no shard lists (parts of an earlier run with more shards, say), and seals
-// the partition with the merged _manifest.json and _SUCCESS. It returns
-// whether it wrote anything.
+// the partition with the merged _manifest.json and _SUCCESS, holding the
+// partition's lock throughout (see Seal). It returns whether it wrote
+// anything.
 func Assemble(ctx context.Context, st store.Store, date string, shards int, version string, log *slog.Logger) (bool, error) {
 	prefix := PartitionPrefix(date)
+	l, err := lockPartition(ctx, st, date)
+	if err != nil {
+		return false, err
+	}
+	defer unlock(ctx, l, log)
 	m := &Manifest{Format: ManifestFormat, Date: date, AgentVersion: version, Schema: Schema, Files: []File{}, Sources: []Source{}}
 	missing := []int{}
 	for i := 0; i < shards; i++ {
@@ -142,7 +149,7 @@ func Assemble(ctx context.Context, st store.Store, date string, shards int, vers
 			log.Info("deleted an object no shard lists", "partition", prefix, "file", name)
 		}
 	}
-	return Seal(ctx, st, m)
+	return seal(ctx, st, l, m)
 }
 
 func readShard(ctx context.Context, st store.Store, key string) (*Manifest, error) {

@@ -1,13 +1,11 @@
 package export
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/store"
@@ -46,7 +44,7 @@ func (r *run) prepareStaging() error {
 	}
 	lock, err := os.Create(filepath.Join(dir, lockName))
 	if err == nil {
-		err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err = lockRun(lock)
 	}
 	if err != nil {
 		os.RemoveAll(dir)
@@ -85,21 +83,4 @@ func removeAbandoned(base string, log *slog.Logger) {
 		log.Info("removing the staging folder of an interrupted run", "folder", path)
 		os.RemoveAll(path)
 	}
-}
-
-// held reports whether a live run holds the lock file.
-func held(lockPath string) bool {
-	f, err := os.Open(lockPath)
-	if err != nil {
-		return false // no lock: an interrupted run, or one from an older version
-	}
-	defer f.Close()
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
-		return true
-	}
-	if err == nil {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-	}
-	return false
 }

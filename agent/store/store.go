@@ -74,3 +74,11 @@ type FilePutter interface {
 type Stager interface {
 	StagingDir() (string, error)
 }
+
+// UploadAborter is implemented by stores where an interrupted upload leaves
+// hidden, billed state behind (S3 multipart uploads). AbortUploads removes
+// what is under prefix and says how many it removed; the caller must make
+// sure no live run uploads there (it holds the partition's lock).
+type UploadAborter interface {
+	AbortUploads(ctx context.Context, prefix string) (int, error)
+}

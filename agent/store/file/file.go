@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/hackle/hackle-agent/agent/store"
@@ -31,7 +32,8 @@ const stagingName = "_hackle_agent_tmp"
 
 // Store is a folder on the local filesystem.
 type Store struct {
-	root string
+	root    string
+	cleaned sync.Once // temporary files of killed runs removed
 }
 
 var (
@@ -81,7 +83,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, _ int64) error
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(staging, "put-*")
+	tmp, err := createTemp(staging)
 	if err != nil {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
@@ -98,10 +100,15 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, _ int64) error
 		tmp.Close()
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
+	// Renamed while still open (and so locked), closed after.
+	if err := s.rename(key, tmp.Name(), p); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("file: put %q: %w", key, err)
 	}
-	return s.rename(key, tmp.Name(), p)
+	return nil
 }
 
 // PutFile moves a finished local file to key: a rename when it is on the
@@ -268,13 +275,47 @@ func (s *Store) Delete(_ context.Context, key string) error {
 }
 
 // StagingDir is a folder inside the root, on the same filesystem, so that
-// PutFile is a rename.
+// PutFile is a rename. The first call removes the temporary files of Puts
+// that were killed (removeAbandoned).
 func (s *Store) StagingDir() (string, error) {
 	dir := filepath.Join(s.root, stagingName)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("file: staging folder: %w", err)
 	}
+	s.cleaned.Do(func() { removeAbandoned(dir) })
 	return dir, nil
+}
+
+// tempPattern names Put's temporary files in the staging folder.
+const tempPattern = "put-*"
+
+// createTemp creates a temporary file for Put, locked (lockTemp) for as
+// long as it is open, so that another run's removeAbandoned leaves it.
+func createTemp(dir string) (*os.File, error) {
+	for attempt := 0; ; attempt++ {
+		f, err := os.CreateTemp(dir, tempPattern)
+		if err != nil {
+			return nil, err
+		}
+		err = lockTemp(f)
+		if err == nil && samePath(f, f.Name()) {
+			return f, nil
+		}
+		f.Close()
+		os.Remove(f.Name())
+		if attempt == 5 {
+			return nil, fmt.Errorf("could not lock a temporary file in %s", dir)
+		}
+	}
+}
+
+// removeAbandoned removes the temporary files of Puts whose process is gone
+// (a SIGKILL leaves them); those of live Puts are locked and stay.
+func removeAbandoned(dir string) {
+	paths, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+	for _, p := range paths {
+		removeIfAbandoned(p)
+	}
 }
 
 // ctxReader stops a copy when its context is cancelled.

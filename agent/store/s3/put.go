@@ -178,3 +178,29 @@ func (u *upload) abort() {
 	defer cancel()
 	u.s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &u.s.bucket, Key: aws.String(u.s.full(u.key)), UploadId: u.id})
 }
+
+// AbortUploads aborts the multipart uploads in progress under prefix, as a
+// killed run leaves them (they are invisible to List, yet billed), and
+// returns how many it aborted. Call it only while no live run can be
+// uploading there: under the partition's lock.
+func (s *Store) AbortUploads(ctx context.Context, prefix string) (int, error) {
+	in := &s3.ListMultipartUploadsInput{Bucket: &s.bucket, Prefix: aws.String(s.full(prefix))}
+	n := 0
+	for {
+		out, err := s.client.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return n, s.wrap("list uploads", prefix, err)
+		}
+		for _, u := range out.Uploads {
+			_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &s.bucket, Key: u.Key, UploadId: u.UploadId})
+			if err != nil && !isCode(err, "NoSuchUpload") {
+				return n, s.wrap("abort upload", s.rel(aws.ToString(u.Key)), err)
+			}
+			n++
+		}
+		if !aws.ToBool(out.IsTruncated) {
+			return n, nil
+		}
+		in.KeyMarker, in.UploadIdMarker = out.NextKeyMarker, out.NextUploadIdMarker
+	}
+}

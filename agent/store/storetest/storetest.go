@@ -42,6 +42,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Stat", testStat},
 		{"String", testString},
 		{"Canceled", testCanceled},
+		{"LockRace", testLockRace},
+		{"LockRelease", testLockRelease},
+		{"LeaseExpiredTakeover", testLeaseTakeover},
+		{"LeaseRenewal", testLeaseRenewal},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

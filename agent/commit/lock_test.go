@@ -1,0 +1,92 @@
+package commit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/agent/store/file"
+)
+
+// TestPublishLocked: while another run holds the partition's lock, Publish,
+// Seal and Assemble fail naming it and change nothing.
+func TestPublishLocked(t *testing.T) {
+	ctx := context.Background()
+	st, err := file.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Publish(ctx, st, stage(t, "old0", "old1"), quiet); err != nil {
+		t.Fatal(err)
+	}
+	before := names(listing(t, st))
+	other := store.Owner{Host: "elsewhere", PID: 4242, Command: "hackle-agent export Y"}
+	l, err := store.AcquireLock(ctx, st, "dt=2023-01-01", other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock(ctx)
+	p := stage(t, "new0")
+	_, err = Publish(ctx, st, p, quiet)
+	var le *store.LockedError
+	if !errors.As(err, &le) || le.Owner.PID != 4242 || !strings.Contains(err.Error(), "elsewhere") {
+		t.Fatalf("Publish: %v, want a *LockedError naming the holder", err)
+	}
+	if _, err := Seal(ctx, st, p.Manifest); !errors.As(err, &le) {
+		t.Errorf("Seal: %v, want a *LockedError", err)
+	}
+	if _, err := Assemble(ctx, st, "2023-01-01", 1, "test", quiet); !errors.As(err, &le) {
+		t.Errorf("Assemble: %v, want a *LockedError", err)
+	}
+	if after := names(listing(t, st)); after != before {
+		t.Errorf("the folder changed: %s → %s", before, after)
+	}
+}
+
+// intruderStore plays another writer: when the manifest is written, a part
+// file appears beside it.
+type intruderStore struct{ store.Store }
+
+func (s intruderStore) Lock(ctx context.Context, name string, o store.Owner) (store.Lock, error) {
+	return s.Store.(store.Locker).Lock(ctx, name, o)
+}
+
+func (s intruderStore) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	if strings.HasSuffix(key, ManifestName) {
+		s.Store.Put(ctx, "dt=2023-01-01/000000000009.parquet", bytes.NewReader([]byte("x")), 1)
+	}
+	return s.Store.Put(ctx, key, r, size)
+}
+
+// TestPublishRelistsBeforeSuccess: a folder that does not match the
+// manifest right before _SUCCESS gets no _SUCCESS, and the error names the
+// unexpected file.
+func TestPublishRelistsBeforeSuccess(t *testing.T) {
+	ctx := context.Background()
+	base, err := file.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Publish(ctx, intruderStore{base}, stage(t, "a", "b"), quiet)
+	var le *ListingError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "000000000009.parquet") {
+		t.Fatalf("Publish: %v, want a *ListingError naming 000000000009.parquet", err)
+	}
+	if _, ok := listing(t, base)[SuccessName]; ok {
+		t.Error("_SUCCESS written over an unexpected file")
+	}
+	m, _, err := ReadManifest(ctx, base, "2023-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Seal(ctx, base, m); err == nil {
+		t.Error("Seal sealed a folder with an extra data file")
+	}
+	if _, ok := listing(t, base)[SuccessName]; ok {
+		t.Error("Seal wrote _SUCCESS over an unexpected file")
+	}
+}
