@@ -264,4 +264,3 @@ func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {
 	}
 	return nil
 }
-
