@@ -35,8 +35,8 @@ func (c *check) seal(ctx context.Context, prefix string) error {
 	case c.rewrite == nil:
 		rep.Partitions = nil
 		rep.Outcome = validate.OutcomeRejected
-		rep.OutcomeReason = "not sealed: " + strings.Join(problems, "; ") +
-			"; Hackle would import the files as they are (--rewrite replaces them with canonical parts of the valid, deduplicated rows)"
+		rep.OutcomeReason = "not sealed, as Hackle would import the files as they are: " + strings.Join(problems, "; ") +
+			" (--rewrite replaces them with canonical parts of the valid, deduplicated rows)"
 		return &InvalidError{Reason: rep.OutcomeReason}
 	}
 	return c.replace(ctx, prefix)
@@ -48,9 +48,9 @@ func (c *check) problems() []string {
 	var p []string
 	switch n := len(c.foreign); {
 	case n == 1:
-		p = append(p, c.foreign[0]+" is not in Hackle's exact schema")
+		p = append(p, "not in Hackle's exact schema: "+c.foreign[0])
 	case n > 1:
-		p = append(p, fmt.Sprintf("%d files are not in Hackle's exact schema: %s", n, listSome(c.foreign)))
+		p = append(p, fmt.Sprintf("%d files not in Hackle's exact schema: %s", n, listSome(c.foreign, ", ")))
 	}
 	cnt := c.rw.Report.Counts
 	if cnt.Rejected > 0 {
@@ -65,12 +65,13 @@ func (c *check) problems() []string {
 	return p
 }
 
-// listSome joins the first three items and says how many more there are.
-func listSome(items []string) string {
+// listSome joins the first three items with sep and says how many more
+// there are.
+func listSome(items []string, sep string) string {
 	if len(items) <= 3 {
-		return strings.Join(items, ", ")
+		return strings.Join(items, sep)
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:3], ", "), len(items)-3)
+	return fmt.Sprintf("%s%s%d more", strings.Join(items[:3], sep), sep, len(items)-3)
 }
 
 // sealInPlace seals files that are canonical and hold exactly the valid
@@ -144,7 +145,7 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 		rep.Outcome = validate.OutcomeUnchanged
 	}
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
-		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced), commit.ManifestName, commit.SuccessName)
+		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), commit.ManifestName, commit.SuccessName)
 	return nil
 }
 

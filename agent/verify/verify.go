@@ -209,23 +209,24 @@ func (c *check) file(ctx context.Context, prefix, name string) error {
 }
 
 // checkCanonical says when a file is readable but not exactly Hackle's
-// schema (a nullable column, micros, INT96…), which Hackle may refuse: a
-// warning, or with StrictSchema a refusal.
+// schema (a nullable column, micros, INT96…): Commit then does not seal it
+// as it is, and StrictSchema refuses it outright.
 func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
-	pf, err := parquet.OpenFile(r, size)
-	if err != nil {
-		return nil // tolerant.Open read it; its own errors are reported there
+	var diffs []string
+	if pf, err := parquet.OpenFile(r, size); err != nil {
+		diffs = []string{err.Error()} // tolerant.Open read it: not expected
+	} else {
+		diffs = parquetfile.SchemaDifferences(pf)
 	}
-	err = parquetfile.CheckSchema(pf)
 	switch {
-	case err == nil:
+	case len(diffs) == 0:
 		return nil
 	case c.o.StrictSchema:
-		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %v", name, err)}
+		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %s", name, strings.Join(diffs, "; "))}
 	}
-	c.foreign = append(c.foreign, fmt.Sprintf("%s (%s)", name, strings.TrimPrefix(err.Error(), "parquetfile: schema: ")))
+	c.foreign = append(c.foreign, fmt.Sprintf("%s [%s]", name, listSome(diffs, " | ")))
 	c.o.Log.Warn("the file is readable but not in Hackle's exact schema: --commit does not seal it as it is (--rewrite replaces it with canonical parts); export it with the types of DESIGN.md §1",
-		"file", name, "difference", err.Error())
+		"file", name, "differences", strings.Join(diffs, "; "))
 	return nil
 }
 

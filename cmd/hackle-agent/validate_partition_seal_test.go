@@ -109,7 +109,7 @@ func TestValidatePartitionRefusesSparkPart(t *testing.T) {
 		t.Fatalf("--commit: exit %d, want 3\n%s", res.code, res.stderr)
 	}
 	rep, _ := readReport(t, filepath.Join(work, "r1"))
-	for _, want := range []string{sparkPartName + " (", "not in Hackle's exact schema", "33 duplicate insert_ids", "3 rejected rows", "--rewrite"} {
+	for _, want := range []string{"not in Hackle's exact schema: " + sparkPartName + " [column ts: expected", "found OPTIONAL INT96", "33 duplicate insert_ids", "3 rejected rows", "--rewrite"} {
 		if !strings.Contains(rep.OutcomeReason, want) || !strings.Contains(res.stderr, want) {
 			t.Errorf("the reason does not say %q:\nreport: %s\nstderr: %s", want, rep.OutcomeReason, res.stderr)
 		}
