@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -132,6 +133,9 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 	if m.TotalRows != rep.Counts.Written {
 		return fmt.Errorf("internal error: rewrote %d rows, %d are valid", m.TotalRows, rep.Counts.Written)
 	}
+	if err := c.checkUnchanged(ctx, prefix); err != nil {
+		return err
+	}
 	c.o.Log.Warn("--rewrite replaces the partition's files with canonical parts holding its valid, deduplicated rows",
 		"partition", prefix, "replaced", replaced, "parts", len(files), "rows", m.TotalRows)
 	res, err := commit.Publish(ctx, c.o.Store, &commit.Partition{Date: m.Date, Dir: c.rewrite.dir, Manifest: m}, c.o.Log)
@@ -146,6 +150,40 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 	}
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
 		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), commit.ManifestName, commit.SuccessName)
+	return nil
+}
+
+// checkUnchanged makes sure that replacing the partition deletes nothing
+// that was not checked: its data files are still those read, with their
+// sizes, and besides them there are only markers and hidden files
+// (Spark's _SUCCESS, _committed_*, .crc, _temporary/).
+func (c *check) checkUnchanged(ctx context.Context, prefix string) error {
+	read := map[string]int64{}
+	for _, f := range c.files {
+		read[f.Name] = f.Size
+	}
+	err := c.o.Store.List(ctx, prefix, func(o store.ObjectInfo) error {
+		name := strings.TrimPrefix(o.Key, prefix)
+		size, ok := read[name]
+		switch {
+		case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
+			return nil
+		case strings.Contains(name, "/"):
+			reason := fmt.Sprintf("not rewritten: %s%s is in a subfolder, which validate does not read, and the rewrite would delete it", prefix, name)
+			c.rw.Report.Partitions, c.rw.Report.Outcome, c.rw.Report.OutcomeReason = nil, validate.OutcomeRejected, reason
+			return &InvalidError{Reason: reason}
+		case !ok || size != o.Size:
+			return fmt.Errorf("%s%s changed or appeared while the partition was checked: nothing replaced", prefix, name)
+		}
+		delete(read, name)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for name := range read {
+		return fmt.Errorf("%s%s disappeared while the partition was checked: nothing replaced", prefix, name)
+	}
 	return nil
 }
 

@@ -142,7 +142,18 @@ func TestValidatePartitionRewrite(t *testing.T) {
 	part := filepath.Join(dest, "dt=2023-01-01")
 	writeSparkPart(t, part)
 
-	res := runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--report-dir", filepath.Join(work, "r1"))
+	spark := snapshot(t, dest)
+	res := runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--max-error-rate", "0", "--report-dir", filepath.Join(work, "r0"))
+	if res.code != 3 {
+		t.Errorf("--rewrite above --max-error-rate 0: exit %d, want 3\n%s", res.code, res.stderr)
+	}
+	for name, f := range snapshot(t, dest) {
+		if spark[name] != f {
+			t.Errorf("--rewrite above the threshold changed %s", name)
+		}
+	}
+
+	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--report-dir", filepath.Join(work, "r1"))
 	if res.code != 0 {
 		t.Fatalf("--commit --rewrite: exit %d\n%s", res.code, res.stderr)
 	}
@@ -336,26 +347,20 @@ func TestValidatePartitionSealsCanonicalInPlace(t *testing.T) {
 	}
 }
 
-// TestValidatePartitionCanonicalDuplicate: one duplicate insert_id in
-// canonical parts refuses the seal, whatever the threshold; --rewrite
-// keeps the first row.
-func TestValidatePartitionCanonicalDuplicate(t *testing.T) {
-	work := t.TempDir()
-	dest := filepath.Join(work, "bucket")
-	part := filepath.Join(dest, "dt=2023-01-01")
+// writeCanonicalPart writes events with our writer as part's first part.
+func writeCanonicalPart(t *testing.T, part string, events []*validate.Event) {
+	t.Helper()
 	os.MkdirAll(part, 0o755)
-	f, err := os.Create(filepath.Join(part, "000000000000.parquet"))
+	f, err := os.Create(filepath.Join(part, parquetfile.PartName(0)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer f.Close()
 	w, err := parquetfile.NewWriter(f, parquetfile.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, id := range []string{sparkInsertID(1), sparkInsertID(2), sparkInsertID(1)} {
-		ev := &validate.Event{TS: sparkDayMs + int64(i), EventKey: fmt.Sprint("event", i), InsertID: id,
-			Identifiers:   []validate.KV{{Key: "device_id", Value: "d"}, {Key: "id", Value: "u"}},
-			PlatformProps: []validate.KV{{Key: "appversion", Value: "1"}, {Key: "osname", Value: "iOS"}}}
+	for _, ev := range events {
 		if err := w.Write(ev); err != nil {
 			t.Fatal(err)
 		}
@@ -363,7 +368,24 @@ func TestValidatePartitionCanonicalDuplicate(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+}
+
+// canonicalEvent is a valid event of 2023-01-01 as export writes it.
+func canonicalEvent(i int, insertID string) *validate.Event {
+	return &validate.Event{TS: sparkDayMs + int64(i), EventKey: fmt.Sprint("event", i), InsertID: insertID,
+		Identifiers:   []validate.KV{{Key: "device_id", Value: "d"}, {Key: "id", Value: "u"}},
+		PlatformProps: []validate.KV{{Key: "appversion", Value: "1"}, {Key: "osname", Value: "iOS"}}}
+}
+
+// TestValidatePartitionCanonicalDuplicate: one duplicate insert_id in
+// canonical parts refuses the seal, whatever the threshold; --rewrite
+// keeps the first row, unless it would delete a subfolder it did not read.
+func TestValidatePartitionCanonicalDuplicate(t *testing.T) {
+	work := t.TempDir()
+	dest := filepath.Join(work, "bucket")
+	part := filepath.Join(dest, "dt=2023-01-01")
+	writeCanonicalPart(t, part, []*validate.Event{
+		canonicalEvent(0, sparkInsertID(1)), canonicalEvent(1, sparkInsertID(2)), canonicalEvent(2, sparkInsertID(1))})
 
 	res := runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--max-error-rate", "1", "--report-dir", filepath.Join(work, "r1"))
 	if res.code != 3 || !strings.Contains(res.stderr, "1 duplicate insert_id") || strings.Contains(res.stderr, "exact schema") {
@@ -372,12 +394,56 @@ func TestValidatePartitionCanonicalDuplicate(t *testing.T) {
 	if checkCommitted(t, dest) != "uncommitted" {
 		t.Fatal("a partition holding a duplicate was sealed")
 	}
+
+	hour := filepath.Join(part, "hour=01")
+	os.MkdirAll(hour, 0o755)
+	os.WriteFile(filepath.Join(hour, "part-0.parquet"), []byte("not read"), 0o644)
 	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--report-dir", filepath.Join(work, "r2"))
+	if _, err := os.Stat(filepath.Join(hour, "part-0.parquet")); res.code != 3 || err != nil || !strings.Contains(res.stderr, "subfolder") {
+		t.Errorf("--rewrite over a subfolder: exit %d, file %v; want 3 and the subfolder kept\n%s", res.code, err, res.stderr)
+	}
+	os.RemoveAll(hour)
+
+	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--report-dir", filepath.Join(work, "r3"))
 	if res.code != 0 || checkCommitted(t, dest) != "committed" {
 		t.Fatalf("--rewrite: exit %d\n%s", res.code, res.stderr)
 	}
 	if m := readManifest(t, part); m.TotalRows != 2 || m.Validation.Duplicates != 1 {
 		t.Errorf("manifest after --rewrite: %d rows, %d duplicates; want 2 and 1", m.TotalRows, m.Validation.Duplicates)
+	}
+}
+
+// TestValidatePartitionCanonicalAltered: canonical parts whose rows the
+// rules would change (a key not in lower case, an insert_id in upper
+// case) are not sealed as they are: the manifest would describe rows the
+// files do not hold.
+func TestValidatePartitionCanonicalAltered(t *testing.T) {
+	work := t.TempDir()
+	part := filepath.Join(work, "bucket", "dt=2023-01-01")
+	upper := canonicalEvent(1, strings.ToUpper(sparkInsertID(0xab)))
+	mixed := canonicalEvent(0, sparkInsertID(1))
+	mixed.UserProps = []validate.KV{{Key: "Tier", Value: "gold"}}
+	writeCanonicalPart(t, part, []*validate.Event{mixed, upper, canonicalEvent(2, sparkInsertID(3))})
+
+	res := runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--report-dir", filepath.Join(work, "r1"))
+	if res.code != 3 || !strings.Contains(res.stderr, "2 rows the rules would change") {
+		t.Errorf("exit %d, want 3 saying 2 rows would change\n%s", res.code, res.stderr)
+	}
+	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--rewrite", "--report-dir", filepath.Join(work, "r2"))
+	if res.code != 0 {
+		t.Fatalf("--rewrite: exit %d\n%s", res.code, res.stderr)
+	}
+	var keys []string
+	b, _ := os.ReadFile(filepath.Join(part, parquetfile.PartName(0)))
+	parquetfile.ReadFile(strings.NewReader(string(b)), int64(len(b)), func(ev *validate.Event) error {
+		keys = append(keys, ev.InsertID[:8])
+		for _, kv := range ev.UserProps {
+			keys = append(keys, kv.Key)
+		}
+		return nil
+	})
+	if got := strings.Join(keys, " "); got != "00000001 tier 000000ab 00000003" {
+		t.Errorf("rewritten rows: %s", got)
 	}
 }
 
