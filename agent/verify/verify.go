@@ -144,12 +144,19 @@ func (c *check) run(ctx context.Context, prefix string) error {
 }
 
 // warnForeignSuccess says loudly when an invalid partition carries a
-// _SUCCESS another tool wrote (Spark does): Hackle would import it.
+// _SUCCESS, that another tool wrote (Spark does) or that an earlier seal
+// wrote: Hackle would import it.
 func (c *check) warnForeignSuccess(ctx context.Context, prefix string) {
-	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err == nil {
-		c.o.Log.Error("this partition is invalid but carries a _SUCCESS that another tool wrote: Hackle will import it as it is; delete that _SUCCESS until the partition is fixed",
-			"partition", prefix)
+	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err != nil {
+		return
 	}
+	if _, err := c.o.Store.Stat(ctx, prefix+commit.ManifestName); err == nil {
+		c.o.Log.Error("this partition is not sealable as it is but is sealed already (_manifest.json and _SUCCESS, by an earlier run): Hackle will import it as it is; fix it (--rewrite) or delete that _SUCCESS",
+			"partition", prefix)
+		return
+	}
+	c.o.Log.Error("this partition is invalid but carries a _SUCCESS that another tool wrote: Hackle will import it as it is; delete that _SUCCESS until the partition is fixed",
+		"partition", prefix)
 }
 
 // dataFiles lists the partition's files other than markers (_SUCCESS,

@@ -130,6 +130,14 @@ func TestValidatePartitionRefusesSparkPart(t *testing.T) {
 			t.Errorf("the refused run changed %s", name)
 		}
 	}
+
+	// Sealed by an earlier version, with a manifest that claims the schema:
+	// still refused, and the seal is called out.
+	os.WriteFile(filepath.Join(part, commit.ManifestName), []byte(`{"schema":"`+commit.Schema+`"}`), 0o644)
+	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--report-dir", filepath.Join(work, "r2"))
+	if res.code != 3 || !strings.Contains(res.stderr, "is sealed already") {
+		t.Errorf("a wrongly sealed partition: exit %d, want 3 and a warning that it is sealed\n%s", res.code, res.stderr)
+	}
 }
 
 // TestValidatePartitionRewrite: --commit --rewrite replaces the Spark part
