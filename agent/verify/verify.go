@@ -96,7 +96,7 @@ type check struct {
 
 	// foreign names each file not in Hackle's exact schema, with how.
 	foreign []string
-	// changed counts the valid rows the rules keep otherwise than the file
+	// altered counts the valid rows the rules keep otherwise than the file
 	// holds them (keys lowercased or dropped, text trimmed, insert_id
 	// canonicalised): a sealed file would not say what the report says.
 	altered int64
