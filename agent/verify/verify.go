@@ -33,22 +33,31 @@ type Options struct {
 	ReportDir    string
 	MaxErrorRate float64
 	MaxErrors    int64 // <0: no limit
-	Commit       bool  // seal the partition when it is below the thresholds
-	StrictSchema bool  // refuse a file that is readable but not Hackle's exact schema
+	// Commit seals the partition, but only when its files are what Hackle
+	// imports as they are: every file in the exact schema, no row rejected,
+	// deduplicated or changed by the rules. Otherwise it refuses, unless
+	// Rewrite is set.
+	Commit bool
+	// Rewrite (with Commit) replaces the partition's files with canonical
+	// parts holding its valid, deduplicated rows, when they are not sealable
+	// as they are and the partition is below the thresholds.
+	Rewrite      bool
+	StrictSchema bool // refuse a file that is readable but not Hackle's exact schema
 	TempDir      string
 	Version      string
 	Log          *slog.Logger
 }
 
 // InvalidError refuses the partition: a file cannot be read as the import
-// layout, or too many rows are rejected. Nothing is sealed.
+// layout, too many rows are rejected, or (with Commit and no Rewrite) the
+// files are not what Hackle would import as they are. Nothing is sealed.
 type InvalidError struct{ Reason string }
 
 func (e *InvalidError) Error() string { return e.Reason }
 
 // Partition reads every data file of the partition tolerantly, validates
 // each row with the export rules, writes the report, and with Commit seals
-// a partition below the thresholds.
+// the partition (seal.go).
 func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -84,12 +93,26 @@ type check struct {
 	seen  map[[16]byte]struct{}
 	files []commit.File
 	ev    validate.Event
+
+	// foreign names each file not in Hackle's exact schema, with how.
+	foreign []string
+	// altered counts the valid rows the rules keep otherwise than the file
+	// holds them (keys lowercased or dropped, text trimmed, insert_id
+	// canonicalised): a sealed file would not say what the report says.
+	altered int64
+	rewrite *rewrite // with Rewrite: the canonical parts being written
 }
 
 func (c *check) run(ctx context.Context, prefix string) error {
 	names, err := c.dataFiles(ctx, prefix)
 	if err != nil {
 		return err
+	}
+	if c.o.Commit && c.o.Rewrite {
+		if c.rewrite, err = startRewrite(c.o.TempDir); err != nil {
+			return err
+		}
+		defer c.rewrite.remove()
 	}
 	rep := c.rw.Report
 	for _, name := range names {
@@ -117,30 +140,23 @@ func (c *check) run(ctx context.Context, prefix string) error {
 	}
 	rep.Outcome = validate.OutcomeValid
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid", cnt.Written, cnt.Read)
-	if !c.o.Commit {
-		return nil
-	}
-	changed, err := commit.Seal(ctx, c.o.Store, c.manifest())
-	if err != nil {
-		return err
-	}
-	rep.Partitions[0].Changed = changed
-	rep.Outcome = validate.OutcomeCommitted
-	rep.OutcomeReason += "; sealed with " + commit.ManifestName + " and " + commit.SuccessName
-	if !changed {
-		rep.Outcome = validate.OutcomeUnchanged
-		rep.OutcomeReason += " already"
-	}
-	return nil
+	return c.seal(ctx, prefix)
 }
 
 // warnForeignSuccess says loudly when an invalid partition carries a
-// _SUCCESS another tool wrote (Spark does): Hackle would import it.
+// _SUCCESS, that another tool wrote (Spark does) or that an earlier seal
+// wrote: Hackle would import it.
 func (c *check) warnForeignSuccess(ctx context.Context, prefix string) {
-	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err == nil {
-		c.o.Log.Error("this partition is invalid but carries a _SUCCESS that another tool wrote: Hackle will import it as it is; delete that _SUCCESS until the partition is fixed",
-			"partition", prefix)
+	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err != nil {
+		return
 	}
+	if _, err := c.o.Store.Stat(ctx, prefix+commit.ManifestName); err == nil {
+		c.o.Log.Error("this partition is not sealable as it is but is sealed already (_manifest.json and _SUCCESS, by an earlier run): Hackle will import it as it is; fix it (--rewrite) or delete that _SUCCESS",
+			"partition", prefix)
+		return
+	}
+	c.o.Log.Error("this partition is invalid but carries a _SUCCESS that another tool wrote: Hackle will import it as it is; delete that _SUCCESS until the partition is fixed",
+		"partition", prefix)
 }
 
 // dataFiles lists the partition's files other than markers (_SUCCESS,
@@ -200,22 +216,24 @@ func (c *check) file(ctx context.Context, prefix, name string) error {
 }
 
 // checkCanonical says when a file is readable but not exactly Hackle's
-// schema (a nullable column, micros, INT96…), which Hackle may refuse: a
-// warning, or with StrictSchema a refusal.
+// schema (a nullable column, micros, INT96…): Commit then does not seal it
+// as it is, and StrictSchema refuses it outright.
 func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
-	pf, err := parquet.OpenFile(r, size)
-	if err != nil {
-		return nil // tolerant.Open read it; its own errors are reported there
+	var diffs []string
+	if pf, err := parquet.OpenFile(r, size); err != nil {
+		diffs = []string{err.Error()} // tolerant.Open read it: not expected
+	} else {
+		diffs = parquetfile.SchemaDifferences(pf)
 	}
-	err = parquetfile.CheckSchema(pf)
 	switch {
-	case err == nil:
+	case len(diffs) == 0:
 		return nil
 	case c.o.StrictSchema:
-		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %v", name, err)}
+		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %s", name, strings.Join(diffs, "; "))}
 	}
-	c.o.Log.Warn("the file is readable but not in Hackle's exact schema; export it with the types of DESIGN.md §1, or check with --strict-schema",
-		"file", name, "difference", err.Error())
+	c.foreign = append(c.foreign, fmt.Sprintf("%s [%s]", name, listSome(diffs, " | ")))
+	c.o.Log.Warn("the file is readable but not in Hackle's exact schema: --commit does not seal it as it is (--rewrite replaces it with canonical parts); export it with the types of DESIGN.md §1",
+		"file", name, "differences", strings.Join(diffs, "; "))
 	return nil
 }
 
@@ -246,17 +264,11 @@ func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {
 	c.rw.Warn(warns)
 	rep.Counts.Written++
 	stats.Written++
-	return nil
-}
-
-func (c *check) manifest() *commit.Manifest {
-	rep := c.rw.Report
-	m := &commit.Manifest{Format: commit.ManifestFormat, Date: c.o.Date.String(), AgentVersion: c.o.Version,
-		Schema: commit.Schema, Files: c.files, Sources: []commit.Source{},
-		Validation: commit.Validation{Read: rep.Counts.Read, Written: rep.Counts.Written, Rejected: rep.Counts.Rejected, Duplicates: rep.Counts.Duplicates}}
-	for _, f := range c.files {
-		m.TotalRows += f.Rows
-		m.TotalBytes += f.Size
+	if !keptAsStored(&r.Raw, &c.ev) {
+		c.altered++
 	}
-	return m
+	if c.rewrite != nil {
+		return c.rewrite.write(&c.ev)
+	}
+	return nil
 }

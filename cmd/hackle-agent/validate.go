@@ -15,7 +15,8 @@ func validateCommand() *cli.Command {
 	flags = append(flags,
 		boolFlag("tui", "open the report in the terminal UI (inspect) when the run ends"),
 		stringFlag("partition", "", "check an existing partition instead of inputs: <bucket root>/dt=YYYY-MM-DD (a folder, s3:// or gs://)"),
-		boolFlag("commit", "with --partition: seal a partition below the thresholds with _manifest.json and _SUCCESS"),
+		boolFlag("commit", "with --partition: seal the partition with _manifest.json and _SUCCESS when Hackle can import its files as they are (exact schema, no rejected or duplicate rows)"),
+		boolFlag("rewrite", "with --partition --commit: below the thresholds, replace files that are not sealable as they are with canonical parts of the valid, deduplicated rows"),
 		boolFlag("strict-schema", "with --partition: refuse files that are readable but not in Hackle's exact schema (nullable columns, INT96, micros…)"),
 	)
 	return &cli.Command{
@@ -35,8 +36,8 @@ func runValidate(ctx context.Context, c *cli.Context) error {
 	if c.IsSet("partition") || c.String("partition") != "" {
 		return runValidatePartition(ctx, c)
 	}
-	if c.Bool("commit") {
-		return usagef("--commit goes with --partition")
+	if c.Bool("commit") || c.Bool("rewrite") {
+		return usagef("--commit and --rewrite go with --partition")
 	}
 	p, err := loadPipeline(c, time.Now())
 	if err != nil {

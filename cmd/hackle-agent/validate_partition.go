@@ -28,6 +28,12 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if m == nil {
 		return usagef("--partition %q: name a partition folder ending in dt=YYYY-MM-DD", store.Redact(c.String("partition")))
 	}
+	switch {
+	case c.Bool("rewrite") && !c.Bool("commit"):
+		return usagef("--rewrite goes with --commit")
+	case c.Bool("rewrite") && c.Bool("strict-schema"):
+		return usagef("--strict-schema refuses the files --rewrite would replace: give one of them")
+	}
 	root, day := m[1], m[2]
 	if root == "" {
 		root = "."
@@ -57,7 +63,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	rep, err := verify.Partition(ctx, verify.Options{
 		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,
 		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
-		Commit: c.Bool("commit"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
+		Commit: c.Bool("commit"), Rewrite: c.Bool("rewrite"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
 	})
 	if rep != nil && !c.Bool("quiet") {
 		printSummary(os.Stderr, rep, reportDir)
