@@ -222,16 +222,18 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
 	}
 	defer store.Close(src)
-	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer sk.Close()
+	// The state's lock first: a second pull must fail before its sink
+	// cleans up anything (the file sink empties its staging folder).
 	st, err := state.Open(cfg.stateDir)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer st.Close()
+	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sk.Close()
 	o := &pull.Options{Source: src, Sink: sk, State: st, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
 		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days(now)
