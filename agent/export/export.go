@@ -217,7 +217,12 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 		if r.o.Progress != nil {
 			r.o.Progress(r.bytesDone+h.n.Load(), r.rep.Counts.Read)
 		}
-		b := <-out
+		var b *batch
+		select {
+		case b = <-out:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
 		if b.err != nil {
 			return fmt.Errorf("input %q: after row %d: %w", name, stats.Read, b.err)
 		}

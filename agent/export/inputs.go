@@ -65,7 +65,7 @@ func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 		var err error
 		switch {
 		case p == Stdin:
-			ins = []Input{{Name: Stdin, Size: -1, open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(os.Stdin), nil }}}
+			ins = []Input{{Name: Stdin, Size: -1, open: openStdin}}
 		case strings.Contains(p, "://"):
 			ins, err = expandURL(ctx, p, openStore)
 		default:
@@ -126,7 +126,7 @@ func expandLocal(p string) ([]Input, error) {
 		if fi, err := os.Stat(f); err == nil {
 			size = fi.Size()
 		}
-		ins[i] = Input{Name: f, Size: size, open: func(context.Context) (io.ReadCloser, error) { return os.Open(f) }}
+		ins[i] = Input{Name: f, Size: size, open: func(ctx context.Context) (io.ReadCloser, error) { return openLocal(ctx, f) }}
 	}
 	return ins, nil
 }
