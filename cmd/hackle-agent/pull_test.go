@@ -318,3 +318,34 @@ func TestPullSecondPullLeavesFirstAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestPullNeverPrintsSinkPassword: a sink URL that does not parse, or a
+// server that does not answer, makes pull fail without printing the
+// password, on stderr or stdout, in text or JSON logs.
+func TestPullNeverPrintsSinkPassword(t *testing.T) {
+	dir := t.TempDir()
+	exportSample(t, dir)
+	const pw = "Zq9xWord"
+	for _, sinkURL := range []string{
+		"postgres://hackle:" + pw + "@127.0.0.1:notaport/analytics",
+		"postgres://hackle:" + pw + "%@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x/" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x#" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x?" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x@" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:" + pw + "@127.0.0.1:1/analytics?connect_timeout=2",
+		"postgres://127.0.0.1:1/analytics?password=" + pw + "&connect_timeout=2",
+		"host=127.0.0.1 password=" + pw,
+		"mysql://hackle:" + pw + "@db/analytics",
+	} {
+		for _, format := range []string{"text", "json"} {
+			r := runAgent(t, dir, nil, "pull", "--source", "bucket", "--sink", sinkURL, "--log-format", format)
+			if r.code == 0 {
+				t.Errorf("--sink %q: exit 0", sinkURL)
+			}
+			if out := r.stdout + r.stderr; strings.Contains(out, pw) || strings.Contains(out, "Zq9x") {
+				t.Errorf("--sink %q: the password is printed:\n%s", sinkURL, out)
+			}
+		}
+	}
+}
