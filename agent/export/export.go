@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+		r.failed(ctx, err) // failure.go
 	}
 	if cerr := rw.Close(); err == nil && cerr != nil {
 		err = cerr
