@@ -51,3 +51,30 @@ func TestExportFailedReportAddsUp(t *testing.T) {
 		}
 	}
 }
+
+// TestExportDoesNotReadItsOwnReport: with the report folder inside the
+// input folder (--input . --report-dir .), a second run reads the same
+// rows as the first, not the first one's report.json and rejects.ndjson.
+func TestExportDoesNotReadItsOwnReport(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, repoFile(t, "testdata/samples/events.ndjson"), filepath.Join(dir, "events.ndjson"))
+	var reads []int64
+	for run := range 2 {
+		r := runAgent(t, dir, nil, "export", "--input", ".", "--report-dir", ".", "--dest", "bucket", "--date", "2023-01-01",
+			"--max-error-rate", "0.5", "--log-format", "json")
+		if r.code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", run+1, r.code, r.stderr)
+		}
+		rep, _ := readReport(t, dir)
+		reads = append(reads, rep.Counts.Read)
+		if len(rep.Sources) != 1 {
+			t.Errorf("run %d read %d inputs, want 1: %+v", run+1, len(rep.Sources), rep.Sources)
+		}
+		if run == 1 && !strings.Contains(r.stderr, "own outputs") {
+			t.Errorf("run 2 does not say what it skipped:\n%s", r.stderr)
+		}
+	}
+	if reads[0] != 55 || reads[1] != reads[0] {
+		t.Errorf("rows read by the two runs: %v, want 55 both times", reads)
+	}
+}
