@@ -348,4 +348,17 @@ func TestPullNeverPrintsSinkPassword(t *testing.T) {
 			}
 		}
 	}
+	// The same for the source and export's --dest and --input.
+	for _, bad := range []string{"s3://AKIA:" + pw + "%@bucket/p", "s3://AKIA:Zq9x/" + pw + "@bucket/p", "gs://bucket/p?sig=" + pw + "%"} {
+		for _, args := range [][]string{
+			{"pull", "--source", bad, "--sink", "imported"},
+			{"export", "--input", repoFile(t, "testdata/samples/events.ndjson"), "--date", "2023-01-01", "--dest", bad},
+			{"export", "--input", bad, "--date", "2023-01-01", "--dest", "out"},
+		} {
+			r := runAgent(t, dir, nil, args...)
+			if out := r.stdout + r.stderr; r.code == 0 || strings.Contains(out, pw) || strings.Contains(out, "Zq9x") {
+				t.Errorf("%v: exit %d, the password printed?\n%s", args, r.code, out)
+			}
+		}
+	}
 }
