@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+		r.failed(ctx, err) // failure.go
 	}
 	if cerr := rw.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -217,7 +217,12 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 		if r.o.Progress != nil {
 			r.o.Progress(r.bytesDone+h.n.Load(), r.rep.Counts.Read)
 		}
-		b := <-out
+		var b *batch
+		select {
+		case b = <-out:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
 		if b.err != nil {
 			return fmt.Errorf("input %q: after row %d: %w", name, stats.Read, b.err)
 		}

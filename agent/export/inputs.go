@@ -23,6 +23,9 @@ type Input struct {
 	Name string // as reported: a path, "-", or a URL such as s3://bucket/key
 	Size int64  // -1 when unknown (stdin)
 	open func(ctx context.Context) (io.ReadCloser, error)
+	// expanded: found by expanding a local folder or glob, not named
+	// (SkipOwnOutputs).
+	expanded bool
 }
 
 // Open starts reading the input. Objects are streamed, not downloaded first.
@@ -59,13 +62,13 @@ func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 		return nil, &InputError{errors.New("no input: give --input FILE (a path, a glob, a folder, an s3:// or gs:// URL, or - for stdin)")}
 	}
 	var out []Input
-	seen := map[string]bool{}
+	seen := map[string]int{} // name → index in out + 1
 	for _, p := range patterns {
 		var ins []Input
 		var err error
 		switch {
 		case p == Stdin:
-			ins = []Input{{Name: Stdin, Size: -1, open: func(context.Context) (io.ReadCloser, error) { return io.NopCloser(os.Stdin), nil }}}
+			ins = []Input{{Name: Stdin, Size: -1, open: openStdin}}
 		case strings.Contains(p, "://"):
 			ins, err = expandURL(ctx, p, openStore)
 		default:
@@ -75,10 +78,12 @@ func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 			return nil, err
 		}
 		for _, in := range ins {
-			if !seen[in.Name] {
-				seen[in.Name] = true
-				out = append(out, in)
+			if i := seen[in.Name]; i > 0 {
+				out[i-1].expanded = out[i-1].expanded && in.expanded // named once: named
+				continue
 			}
+			out = append(out, in)
+			seen[in.Name] = len(out)
 		}
 	}
 	return out, nil
@@ -86,6 +91,7 @@ func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 
 func expandLocal(p string) ([]Input, error) {
 	var files []string
+	expanded := true
 	if strings.ContainsAny(p, "*?[") {
 		matches, err := filepath.Glob(p)
 		if err != nil {
@@ -103,7 +109,7 @@ func expandLocal(p string) ([]Input, error) {
 		case err != nil:
 			return nil, &InputError{fmt.Errorf("input %q: %w", p, err)}
 		case !fi.IsDir():
-			files = []string{p}
+			files, expanded = []string{p}, false
 		default:
 			entries, err := os.ReadDir(p)
 			if err != nil {
@@ -126,7 +132,7 @@ func expandLocal(p string) ([]Input, error) {
 		if fi, err := os.Stat(f); err == nil {
 			size = fi.Size()
 		}
-		ins[i] = Input{Name: f, Size: size, open: func(context.Context) (io.ReadCloser, error) { return os.Open(f) }}
+		ins[i] = Input{Name: f, Size: size, expanded: expanded, open: func(ctx context.Context) (io.ReadCloser, error) { return openLocal(ctx, f) }}
 	}
 	return ins, nil
 }

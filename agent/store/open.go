@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/registry"
 )
 
@@ -49,7 +50,7 @@ func Open(ctx context.Context, raw string, opts Options) (Store, error) {
 	}
 	open, ok := openers.Get(u.Scheme)
 	if !ok {
-		return nil, fmt.Errorf("%w %q: scheme %q is not one of %s", ErrUnsupported, raw, u.Scheme, strings.Join(Schemes(), ", "))
+		return nil, fmt.Errorf("%w %s: scheme %q is not one of %s", ErrUnsupported, Redact(raw), u.Scheme, strings.Join(Schemes(), ", "))
 	}
 	return open(ctx, u, opts)
 }
@@ -63,10 +64,10 @@ func Parse(raw string) (*url.URL, error) {
 	if i := strings.Index(raw, "://"); i > 0 && !strings.ContainsAny(raw[:i], `/\.`) {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %q is not a valid URL", ErrUnsupported, raw)
+			return nil, fmt.Errorf("%w: %s is not a valid URL (percent-encode its special characters)", ErrUnsupported, Redact(raw))
 		}
 		if u.User != nil {
-			return nil, fmt.Errorf("%w: %s carries credentials; give them with --profile, the environment or --credentials-file instead", ErrUnsupported, u.Redacted())
+			return nil, fmt.Errorf("%w: %s carries credentials; give them with --profile, the environment or --credentials-file instead", ErrUnsupported, Redact(raw))
 		}
 		u.Scheme = strings.ToLower(u.Scheme)
 		if u.Scheme == "file" {
@@ -79,22 +80,10 @@ func Parse(raw string) (*url.URL, error) {
 	return &url.URL{Scheme: "file", Path: raw}, nil
 }
 
-// Redact returns a location fit for messages: a URL with a password in it
-// gets the password masked. Everything the agent prints goes through it.
-func Redact(raw string) string {
-	if !strings.Contains(raw, "@") {
-		return raw
-	}
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	if i := strings.Index(raw, "://"); i > 0 {
-		if at := strings.LastIndex(raw, "@"); at > i {
-			return raw[:i+3] + "xxxxx" + raw[at:]
-		}
-	}
-	return raw
-}
+// Redact returns a location fit for messages, its secrets masked: it is
+// redact.URL, kept here for the store's callers. Everything the agent
+// prints of a location goes through it.
+func Redact(raw string) string { return redact.URL(raw) }
 
 // Schemes lists the registered URL schemes.
 func Schemes() []string { return openers.Schemes() }

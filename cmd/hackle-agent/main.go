@@ -57,6 +57,10 @@ func newApp() *cli.App {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { // the first signal stops the run (exit 2); a second one kills it
+		<-ctx.Done()
+		stop()
+	}()
 	err := newApp().RunContext(ctx, os.Args)
 	stop()
 	if err == nil && unknownCommand != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -98,7 +99,27 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	if p.opts.Log, err = newLogger(c, os.Stderr); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return p, p.skipOwnOutputs(c.String("dest"))
+}
+
+// skipOwnOutputs drops the agent's own outputs (the report folder, a local
+// destination, report files of earlier runs) from the inputs that folders
+// and globs expanded to, so that a re-run never reads them as data.
+func (p *pipeline) skipOwnOutputs(dest string) error {
+	out := export.Outputs{ReportDir: p.opts.ReportDir}
+	if u, err := store.Parse(dest); err == nil && u.Scheme == "file" {
+		out.Dest = u.Path
+	}
+	kept, skipped := export.SkipOwnOutputs(p.opts.Inputs, out)
+	if len(skipped) == 0 {
+		return nil
+	}
+	p.opts.Log.Info("not reading the agent's own outputs as inputs", "skipped", skipped)
+	if len(kept) == 0 {
+		return usagef("--input: every file found is an output of the agent (%s); name the data files", strings.Join(skipped, ", "))
+	}
+	p.opts.Inputs = kept
+	return nil
 }
 
 // run executes the pipeline with a progress bar on a terminal, prints the

@@ -20,6 +20,7 @@ import (
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
 	"github.com/hackle/hackle-agent/agent/pull/state"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
 	"github.com/hackle/hackle-agent/validate"
@@ -136,7 +137,7 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 	if cfg.stateDir == "" {
 		// One state per source and sink: a database sink serves many
 		// customers, and their imports and insert_ids must not mix.
-		sum := sha256.Sum256([]byte(store.Redact(cfg.source) + "\n" + sink.Redact(cfg.sink) + "#" + cfg.table))
+		sum := sha256.Sum256([]byte(store.Redact(cfg.source) + "\n" + redact.URL(cfg.sink) + "#" + cfg.table))
 		cfg.stateDir = filepath.Join("hackle-pull-state", hex.EncodeToString(sum[:6]))
 		if sink.Scheme(cfg.sink) == "file" {
 			cfg.stateDir = filepath.Join(strings.TrimPrefix(cfg.sink, "file://"), "_hackle_pull_state")
@@ -222,16 +223,18 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
 	}
 	defer store.Close(src)
-	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
-	if err != nil {
-		return nil, nil, err
-	}
-	defer sk.Close()
+	// The state's lock first: a second pull must fail before its sink
+	// cleans up anything (the file sink empties its staging folder).
 	st, err := state.Open(cfg.stateDir)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer st.Close()
+	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sk.Close()
 	o := &pull.Options{Source: src, Sink: sk, State: st, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
 		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days(now)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -272,6 +273,92 @@ func TestNoonZone(t *testing.T) {
 		}
 		if got := now.In(loc).Hour(); got != 12 {
 			t.Errorf("at %s UTC it is %d:30 in %s, want 12:30", now.Format("15:04"), got, loc)
+		}
+	}
+}
+
+// TestPullSecondPullLeavesFirstAlone: while another pull holds a folder
+// sink (its state lock, or the sink's own lock with another --state-dir),
+// a second pull exits 2 naming the lock and leaves the first one's staged
+// load alone; once the first is done, a pull imports.
+func TestPullSecondPullLeavesFirstAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name, lock string
+		flags      []string
+	}{
+		{"state lock", "imported/_hackle_pull_state/lock", nil},
+		{"sink lock", "imported/.hackle-pull-lock", []string{"--state-dir", "other-state"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			exportSample(t, dir)
+			staged := filepath.Join(dir, "imported", ".hackle-pull-staging", "dt=2023-01-01-1", "000000000000.parquet")
+			os.MkdirAll(filepath.Dir(staged), 0o755)
+			os.WriteFile(staged, []byte("the first pull's load"), 0o644)
+			os.MkdirAll(filepath.Dir(filepath.Join(dir, tc.lock)), 0o755)
+			lock, err := os.OpenFile(filepath.Join(dir, tc.lock), os.O_CREATE|os.O_RDWR, 0o644)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+				t.Fatal(err)
+			}
+			args := append([]string{"pull", "--source", "bucket", "--sink", "imported", "--date", "2023-01-01"}, tc.flags...)
+			r := runAgent(t, dir, nil, args...)
+			if r.code != exitRuntime || !strings.Contains(r.stderr, "another pull holds the lock") {
+				t.Errorf("second pull: exit %d, want %d naming the lock\n%s", r.code, exitRuntime, r.stderr)
+			}
+			if _, err := os.Stat(staged); err != nil {
+				t.Errorf("the second pull removed the first one's staged load: %v", err)
+			}
+			lock.Close() // the first pull ends
+			if r := runAgent(t, dir, nil, args...); r.code != 0 || !strings.Contains(r.stderr, "dt=2023-01-01  imported") {
+				t.Fatalf("pull after the first one ended: exit %d\n%s", r.code, r.stderr)
+			}
+		})
+	}
+}
+
+// TestPullNeverPrintsSinkPassword: a sink URL that does not parse, or a
+// server that does not answer, makes pull fail without printing the
+// password, on stderr or stdout, in text or JSON logs.
+func TestPullNeverPrintsSinkPassword(t *testing.T) {
+	dir := t.TempDir()
+	exportSample(t, dir)
+	const pw = "Zq9xWord"
+	for _, sinkURL := range []string{
+		"postgres://hackle:" + pw + "@127.0.0.1:notaport/analytics",
+		"postgres://hackle:" + pw + "%@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x/" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x#" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x?" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x@" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:" + pw + "@127.0.0.1:1/analytics?connect_timeout=2",
+		"postgres://127.0.0.1:1/analytics?password=" + pw + "&connect_timeout=2",
+		"host=127.0.0.1 password=" + pw,
+		"mysql://hackle:" + pw + "@db/analytics",
+	} {
+		for _, format := range []string{"text", "json"} {
+			r := runAgent(t, dir, nil, "pull", "--source", "bucket", "--sink", sinkURL, "--log-format", format)
+			if r.code == 0 {
+				t.Errorf("--sink %q: exit 0", sinkURL)
+			}
+			if out := r.stdout + r.stderr; strings.Contains(out, pw) || strings.Contains(out, "Zq9x") {
+				t.Errorf("--sink %q: the password is printed:\n%s", sinkURL, out)
+			}
+		}
+	}
+	// The same for the source and export's --dest and --input.
+	for _, bad := range []string{"s3://AKIA:" + pw + "%@bucket/p", "s3://AKIA:Zq9x/" + pw + "@bucket/p", "gs://bucket/p?sig=" + pw + "%"} {
+		for _, args := range [][]string{
+			{"pull", "--source", bad, "--sink", "imported"},
+			{"export", "--input", repoFile(t, "testdata/samples/events.ndjson"), "--date", "2023-01-01", "--dest", bad},
+			{"export", "--input", bad, "--date", "2023-01-01", "--dest", "out"},
+		} {
+			r := runAgent(t, dir, nil, args...)
+			if out := r.stdout + r.stderr; r.code == 0 || strings.Contains(out, pw) || strings.Contains(out, "Zq9x") {
+				t.Errorf("%v: exit %d, the password printed?\n%s", args, r.code, out)
+			}
 		}
 	}
 }

@@ -6,10 +6,10 @@ package sink
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/registry"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -43,7 +43,8 @@ type Sink interface {
 	// Begin starts loading one partition version. Nothing of it is visible
 	// before Commit.
 	Begin(ctx context.Context, p Partition) (Load, error)
-	// String names the sink for messages; it never holds a password.
+	// String names the sink for messages; it never holds a password
+	// (redact.URL).
 	String() string
 	// Close releases connections.
 	Close() error
@@ -82,11 +83,11 @@ func Register(scheme string, open Opener) { openers.Register(scheme, open) }
 func Open(ctx context.Context, url string, opts Options) (Sink, error) {
 	scheme := Scheme(url)
 	if scheme == "file" && strings.Contains(url, "=") && strings.Contains(url, " ") {
-		return nil, fmt.Errorf("sink %s looks like a key=value connection string: give a postgres:// URL (the password in PGPASSWORD or ~/.pgpass)", Redact(url))
+		return nil, fmt.Errorf("sink %s looks like a key=value connection string: give a postgres:// URL (the password in PGPASSWORD or ~/.pgpass)", redact.URL(url))
 	}
 	open, ok := openers.Get(scheme)
 	if !ok {
-		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", Redact(url), scheme, strings.Join(openers.Schemes(), ", "))
+		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", redact.URL(url), scheme, strings.Join(openers.Schemes(), ", "))
 	}
 	return open(ctx, url, opts)
 }
@@ -97,29 +98,4 @@ func Scheme(url string) string {
 		return strings.ToLower(url[:i])
 	}
 	return "file"
-}
-
-// Redact hides the secrets of a URL such as postgres://user:pw@host/db or
-// postgres://host/db?password=pw, for messages and reports.
-func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		if strings.Contains(strings.ToLower(raw), "password") {
-			return "(a connection string holding a password)"
-		}
-		return raw
-	}
-	q := u.Query()
-	changed := false
-	for k := range q {
-		switch strings.ToLower(k) {
-		case "password", "sslpassword", "passfile", "sslkey":
-			q.Set(k, "xxxxx")
-			changed = true
-		}
-	}
-	if changed {
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
 }

@@ -2,7 +2,5 @@
 
 package state
 
-import "os"
-
-// lock does nothing where flock is not available.
-func lock(*os.File) error { return nil }
+// flock does nothing where flock is not available.
+func flock(uintptr) error { return nil }

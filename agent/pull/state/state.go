@@ -39,13 +39,9 @@ func Open(dir string) (*State, error) {
 			return nil, fmt.Errorf("state: %w", err)
 		}
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := Lock(filepath.Join(dir, "lock"))
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
-	}
-	if err := lock(f); err != nil {
-		f.Close()
-		return nil, err
 	}
 	return &State{dir: dir, lock: f}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -25,6 +26,11 @@ const SummaryName = "summary.json"
 // before Commit renames them into place. It is emptied when a sink opens.
 const stagingName = ".hackle-pull-staging"
 
+// lockName is the file, inside the root, that an open sink holds locked:
+// one pull at a time writes a folder, and a second one fails before it
+// touches the first one's staging folder.
+const lockName = ".hackle-pull-lock"
+
 func init() { sink.Register("file", open) }
 
 func open(_ context.Context, url string, opts sink.Options) (sink.Sink, error) {
@@ -35,12 +41,15 @@ func open(_ context.Context, url string, opts sink.Options) (sink.Sink, error) {
 type Sink struct {
 	root string
 	opts parquetfile.Options
+	lock *os.File
 }
 
 var _ sink.Sink = (*Sink)(nil)
 
-// New opens (creating it) the folder root, and removes what a crashed
-// run left in its staging folder.
+// New opens (creating it) the folder root, locks it until Close, and
+// then removes what a crashed run left in its staging folder. When another
+// pull has the folder open it fails with an error wrapping state.ErrLocked,
+// having changed nothing.
 func New(root string, opts sink.Options) (*Sink, error) {
 	if root == "" {
 		return nil, errors.New("file sink: empty path")
@@ -48,17 +57,22 @@ func New(root string, opts sink.Options) (*Sink, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("file sink: %w", err)
 	}
+	lock, err := state.Lock(filepath.Join(root, lockName))
+	if err != nil {
+		return nil, fmt.Errorf("file sink %s: %w", root, err)
+	}
 	if err := recoverStaging(root); err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("file sink: clean staging: %w", err)
 	}
-	return &Sink{root: root, opts: parquetfile.Options{Compression: opts.Compression, PartRows: opts.PartRows}}, nil
+	return &Sink{root: root, opts: parquetfile.Options{Compression: opts.Compression, PartRows: opts.PartRows}, lock: lock}, nil
 }
 
 // String is the folder.
 func (s *Sink) String() string { return s.root }
 
-// Close does nothing.
-func (s *Sink) Close() error { return nil }
+// Close releases the folder's lock.
+func (s *Sink) Close() error { return s.lock.Close() }
 
 // PartitionDir is the folder of day date.
 func (s *Sink) PartitionDir(date string) string { return filepath.Join(s.root, "dt="+date) }

@@ -2,11 +2,14 @@ package file
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -73,6 +76,7 @@ func TestRecoverMovedAside(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.MkdirAll(filepath.Join(root, stagingName, "dt=2023-01-01-124"), 0o755) // the unfinished load
+	s.Close()                                                                 // the crashed run is gone
 	s, err := New(root, sink.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -90,13 +94,42 @@ func TestOpenByScheme(t *testing.T) {
 	for _, u := range []string{dir, "file://" + dir} {
 		s, err := sink.Open(context.Background(), u, sink.Options{})
 		if err != nil || s.String() != dir {
-			t.Errorf("Open(%q) = %v, %v", u, s, err)
+			t.Fatalf("Open(%q) = %v, %v", u, s, err)
 		}
+		s.Close()
 	}
 	if _, err := sink.Open(context.Background(), "mysql://x", sink.Options{}); err == nil {
 		t.Error("mysql:// accepted")
 	}
-	if got := sink.Redact("postgres://u:secret@h:5432/db"); got != "postgres://u:xxxxx@h:5432/db" {
-		t.Errorf("Redact = %q", got)
+}
+
+// TestSecondOpenLeavesStagingAlone: while one pull has the folder open, a
+// second New fails, naming the lock, before it touches the first one's
+// staging folder; the first one's load still commits.
+func TestSecondOpenLeavesStagingAlone(t *testing.T) {
+	root := t.TempDir()
+	first, err := New(root, sink.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	l, err := first.Begin(context.Background(), sink.Partition{Date: "2023-01-01", Version: "v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Write(ev(0))
+	if _, err := New(root, sink.Options{}); !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), "another pull holds the lock") {
+		t.Fatalf("second New: %v, want state.ErrLocked", err)
+	}
+	if err := l.Commit(context.Background(), &sink.Summary{Date: "2023-01-01", Version: "v1", Written: 1}); err != nil {
+		t.Fatalf("the first pull's commit after the second one tried: %v", err)
+	}
+	if sum, err := first.ReadSummary("2023-01-01"); err != nil || sum.Version != "v1" {
+		t.Fatalf("summary %+v, %v", sum, err)
+	}
+	first.Close()
+	second, err := New(root, sink.Options{})
+	if err != nil {
+		t.Fatalf("New after Close: %v", err)
+	}
+	second.Close()
 }

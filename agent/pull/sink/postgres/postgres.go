@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	neturl "net/url"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -55,11 +57,22 @@ func Open(ctx context.Context, url string, opts sink.Options) (sink.Sink, error)
 	if table == "" {
 		table = DefaultTable
 	}
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: connect to %s: %w", sink.Redact(url), err)
+	shown := redact.URL(url)
+	cfg, err := pgx.ParseConfig(url)
+	var notURL *neturl.Error
+	if errors.As(err, &notURL) {
+		// Its message quotes the URL, password and all, or a part of it.
+		return nil, fmt.Errorf("postgres: %s is not a valid connection URL: percent-encode the special characters "+
+			"of the password (%% as %%25, @ as %%40, / as %%2F, # as %%23, ? as %%3F, : as %%3A), or give it in PGPASSWORD or ~/.pgpass", shown)
 	}
-	s := &Sink{conn: conn, table: pgx.Identifier(strings.Split(table, ".")), name: sink.Redact(url) + "#" + table}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %s: %w", shown, redact.Error(err, url))
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect to %s: %w", shown, redact.Error(err, url, cfg.Password))
+	}
+	s := &Sink{conn: conn, table: pgx.Identifier(strings.Split(table, ".")), name: shown + "#" + table}
 	if err := s.createTable(ctx); err != nil {
 		conn.Close(ctx)
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -222,5 +223,36 @@ func TestSourcesShareATable(t *testing.T) {
 	s.conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()+" WHERE source = 's3://customer-a/hackle'").Scan(&n)
 	if n != 2 {
 		t.Errorf("customer a has %d rows after customer b's load of the same day, want 2", n)
+	}
+}
+
+// TestOpenNeverPrintsPassword: whether the URL parses or not, and whether
+// the server answers or not, Open's error names the sink without its
+// password (pgx's own messages quote the URL when it does not parse).
+func TestOpenNeverPrintsPassword(t *testing.T) {
+	const pw = "Zq9xWord"
+	for _, raw := range []string{
+		"postgres://hackle:" + pw + "@127.0.0.1:notaport/analytics",
+		"postgres://hackle:" + pw + "%@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x/" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x#" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x?" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:Zq9x@" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:1234#" + pw + "@127.0.0.1:1/analytics",
+		"postgres://hackle:" + pw + "@127.0.0.1:1/analytics?sslmode=bogus",
+		"postgres://hackle:" + pw + "@127.0.0.1:1/analytics?connect_timeout=2",
+		"postgresql://127.0.0.1:1/analytics?user=hackle&password=" + pw + "&connect_timeout=2",
+		"postgres://127.0.0.1:x/analytics?password=Zq9x#" + pw,
+	} {
+		_, err := Open(context.Background(), raw, sink.Options{})
+		if err == nil {
+			t.Errorf("Open(%q) succeeded", raw)
+			continue
+		}
+		for _, part := range []string{pw, "Zq9x"} {
+			if strings.Contains(err.Error(), part) || strings.Contains(fmt.Sprintf("%+v", err), part) {
+				t.Errorf("Open(%q): the error shows the password:\n%v", raw, err)
+			}
+		}
 	}
 }

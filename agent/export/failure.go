@@ -1,0 +1,46 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hackle/hackle-agent/validate"
+)
+
+// failed fills the report of a run that stopped on err (exit 2) with what
+// it actually did: outcome failed, the rows handled so far with
+// read = written + rejected + duplicates (written: into staged parts), and
+// the partitions committed before the failure, if any (a backfill commits
+// one day after the other); the reason says what was committed.
+func (r *run) failed(ctx context.Context, err error) {
+	rep, c := r.rep, &r.rep.Counts
+	c.Written = 0
+	for _, d := range r.days {
+		c.Written += d.written
+	}
+	// A row being handled when the run failed was counted as read but
+	// ended nowhere: it is not counted.
+	c.Read = c.Written + c.Rejected + c.Duplicates
+	for i := range rep.Sources {
+		s := &rep.Sources[i]
+		s.Read = s.Written + s.Rejected + s.Duplicates
+	}
+	if c.Read > 0 {
+		rep.Threshold.ErrorRate = float64(c.Rejected) / float64(c.Read)
+	}
+	reason := err.Error()
+	if ctx.Err() != nil {
+		reason = "interrupted (" + context.Cause(ctx).Error() + ")"
+	}
+	if len(rep.Partitions) == 0 {
+		reason += "; nothing committed"
+	} else {
+		var dates []string
+		for _, p := range rep.Partitions {
+			dates = append(dates, "dt="+p.Date)
+		}
+		reason += fmt.Sprintf("; committed before the failure: %s; nothing else", strings.Join(dates, ", "))
+	}
+	rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, reason
+}
