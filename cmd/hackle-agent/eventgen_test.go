@@ -80,7 +80,12 @@ var numberTexts = []string{"0", "-0", "0.1", "12.50", "-3", "1e21", "1E-7", "123
 
 type generator struct{ rng *rand.Rand }
 
-func newGenerator(seed uint64) *generator { return &generator{rand.New(rand.NewPCG(seed, 0x5eed))} }
+// newGenerator returns the generator of one stream of a seed: each
+// subtest has its own, so that it generates the same whether or not the
+// others run.
+func newGenerator(seed, stream uint64) *generator {
+	return &generator{rand.New(rand.NewPCG(seed, stream))}
+}
 
 func (g *generator) chance(p float64) bool { return g.rng.Float64() < p }
 

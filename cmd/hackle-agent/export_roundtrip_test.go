@@ -33,7 +33,7 @@ const roundTripEvents = 250
 // was generated. HACKLE_TEST_SEED reproduces a run.
 func TestExportRoundTrip(t *testing.T) {
 	seed := testSeed(t)
-	g := newGenerator(seed)
+	g := newGenerator(seed, 0)
 	day := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	layout := g.csvLayout()
 	inputs := []struct {
