@@ -440,13 +440,21 @@ type csvLayout struct {
 	columns []string // the header, in a random order
 }
 
-// csvLayout picks a delimiter, which maps are flattened, and the column
-// order; flattened maps get a column for each of their flatKeys.
-func (g *generator) csvLayout() *csvLayout {
-	l := &csvLayout{delim: []string{",", ";", "\t", "|"}[g.rng.IntN(4)]}
+// flatMaps picks which maps a CSV file flattens.
+func (g *generator) flatMaps() (flat [4]bool) {
+	for i := range flat {
+		flat[i] = g.chance(0.5)
+	}
+	return flat
+}
+
+// csvLayout picks a delimiter and the column order of a CSV file that
+// flattens the maps flat says; flattened maps get a column for each of
+// their flatKeys.
+func (g *generator) csvLayout(flat [4]bool) *csvLayout {
+	l := &csvLayout{delim: []string{",", ";", "\t", "|"}[g.rng.IntN(4)], flat: flat}
 	l.columns = []string{"insert_id", "event_key", "ts", "metric_value"}
 	for i := range l.flat {
-		l.flat[i] = g.chance(0.5)
 		if !l.flat[i] {
 			l.columns = append(l.columns, mapNames[i])
 			continue

@@ -27,7 +27,7 @@ func TestExportAccountsForEveryLine(t *testing.T) {
 				var segs []segment
 				var args []string
 				if format == "csv" {
-					layout := g.csvLayout()
+					layout := g.csvLayout(g.flatMaps())
 					segs = append(segs, segment{text: g.csvHeader(layout), header: true})
 					segs = append(segs, records(g.events(120, day, layout.flat), func(evs []*genEvent) []string { return g.csvRecords(layout, evs) })...)
 					args = []string{"--delimiter", layout.delim}

@@ -35,27 +35,35 @@ func TestExportRoundTrip(t *testing.T) {
 	seed := testSeed(t)
 	g := newGenerator(seed, 0)
 	day := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
-	layout := g.csvLayout()
+	// Two CSV files: every map is flattened in one and a JSON-object cell
+	// in the other.
+	flat := g.flatMaps()
+	csv1, csv2 := g.csvLayout(flat), g.csvLayout([4]bool{!flat[0], !flat[1], !flat[2], !flat[3]})
+	csvText := func(l *csvLayout) func([]*genEvent) string {
+		return func(evs []*genEvent) string { return g.csvHeader(l) + strings.Join(g.csvRecords(l, evs), "") }
+	}
 	inputs := []struct {
 		name string
 		args []string
 		evs  []*genEvent
 		text func([]*genEvent) string
 	}{
-		{"events.csv", []string{"--delimiter", layout.delim}, g.events(roundTripEvents, day, layout.flat), func(evs []*genEvent) string {
-			return g.csvHeader(layout) + strings.Join(g.csvRecords(layout, evs), "")
-		}},
+		{"events.csv", []string{"--delimiter", csv1.delim}, g.events(roundTripEvents, day, csv1.flat), csvText(csv1)},
+		{"flipped.csv", []string{"--delimiter", csv2.delim}, g.events(roundTripEvents, day, csv2.flat), csvText(csv2)},
 		{"events.ndjson", nil, g.events(roundTripEvents, day, [4]bool{}), func(evs []*genEvent) string {
 			return strings.Join(g.ndjsonRecords(evs), "")
 		}},
 		{"events.json", nil, g.events(roundTripEvents, day, [4]bool{}), g.jsonArray},
 	}
-	t.Logf("CSV: delimiter %q, flattened maps %v, columns %q", layout.delim, layout.flat, layout.columns)
+	for _, l := range []*csvLayout{csv1, csv2} {
+		t.Logf("CSV: delimiter %q, flattened maps %v, columns %q", l.delim, l.flat, l.columns)
+	}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
 			work := t.TempDir()
 			input := filepath.Join(work, in.name)
-			if err := os.WriteFile(input, []byte(in.text(in.evs)), 0o644); err != nil {
+			text := in.text(in.evs)
+			if err := os.WriteFile(input, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			dest, reports := filepath.Join(work, "bucket"), filepath.Join(work, "report")
@@ -69,6 +77,17 @@ func TestExportRoundTrip(t *testing.T) {
 					t.Errorf("reject %d: line %d %s %s: %s", i, r.Line, r.Reason, r.Field, r.Message)
 				}
 				t.Fatalf("exit %d, counts %+v, want %d written and nothing else\n%s", res.code, c, len(in.evs), res.stderr)
+			}
+			// Lines: every one in a record, but for the CSV header; none in a JSON array.
+			lines, skipped := int64(strings.Count(text, "\n")), int64(0)
+			switch filepath.Ext(in.name) {
+			case ".csv":
+				skipped = 1
+			case ".json":
+				lines = 0
+			}
+			if s := rep.Sources[0]; s.Lines != lines || s.SkippedLines != skipped {
+				t.Errorf("report.json: %d lines, %d skipped; want %d and %d", s.Lines, s.SkippedLines, lines, skipped)
 			}
 			part := filepath.Join(dest, "dt=2023-01-01")
 			t.Run("our reader", func(t *testing.T) { compareEvents(t, in.evs, readOurs(t, part)) })
