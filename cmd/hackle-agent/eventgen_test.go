@@ -32,7 +32,7 @@ func testSeed(t *testing.T) uint64 {
 			t.Fatalf("HACKLE_TEST_SEED=%q: %v", s, err)
 		}
 	}
-	t.Logf("seed %d (HACKLE_TEST_SEED=%d go test -run '^%s$' reproduces this run)", seed, seed, t.Name())
+	t.Logf("seed %d (HACKLE_TEST_SEED=%d go test -run '^%s$' ./cmd/hackle-agent reproduces this run)", seed, seed, t.Name())
 	return seed
 }
 
@@ -278,9 +278,8 @@ func (g *generator) propMap(m int, flat bool) map[string]string {
 	return out
 }
 
-// ---- writers ----
-
-// sortedMap lists a map's keys in a random order.
+// shuffledKeys lists a map's keys in a random order (the same for a
+// seed: map iteration order is not).
 func (g *generator) shuffledKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
