@@ -95,7 +95,7 @@ func (g *generator) text(n int) string {
 	for range g.rng.IntN(n + 1) {
 		b.WriteString(textPieces[g.rng.IntN(len(textPieces))])
 	}
-	if g.chance(0.01) {
+	if g.chance(0.025) { // so that an input spans several chunks of the pipeline (1 MiB)
 		for b.Len() < 20_000+g.rng.IntN(40_000) {
 			b.WriteString(textPieces[g.rng.IntN(len(textPieces))])
 			b.WriteString(strings.Repeat("데이터", 8))

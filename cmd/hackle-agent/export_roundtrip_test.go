@@ -66,6 +66,7 @@ func TestExportRoundTrip(t *testing.T) {
 			if err := os.WriteFile(input, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			t.Logf("%d events, %d bytes", len(in.evs), len(text))
 			dest, reports := filepath.Join(work, "bucket"), filepath.Join(work, "report")
 			args := append([]string{"export", "--input", input, "--date", "2023-01-01", "--dest", dest, "--report-dir", reports,
 				"--max-error-rate", "0", "-q"}, in.args...)
