@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,12 +62,18 @@ func records(evs []*genEvent, write func([]*genEvent) []string) []segment {
 // garbage are the bytes spliced into records.
 var garbage = []string{"\x00", "\xff", "\xc3", "\x80", "\xed\xa0\x80", `"`, `""`, "\n", "\r", "\r\n", ",", ";", "\t", "|", "x", " ", "{", "}", "\\"}
 
-// damage damages about one record in ten, adds blank lines, and at random
-// cuts the file in the middle of a record.
+// damage repeats a few records further on, damages about one record in
+// ten, adds blank lines, and at random cuts the file in the middle of a
+// record.
 func (g *generator) damage(segs []segment, format string) []segment {
 	first := 0
 	if format == "csv" {
 		first = 1 // the header stays
+	}
+	for range g.rng.IntN(3) { // a record repeated further on: a duplicate insert_id
+		i := first + g.rng.IntN(len(segs)-first)
+		at := i + 1 + g.rng.IntN(len(segs)-i)
+		segs = append(segs[:at], append([]segment{segs[i]}, segs[at:]...)...)
 	}
 	for range 1 + g.rng.IntN(len(segs)/10) {
 		s := &segs[first+g.rng.IntN(len(segs)-first)]
@@ -108,7 +115,7 @@ func checkLineAccounting(t *testing.T, format string, segs []segment, args []str
 	work := t.TempDir()
 	input := filepath.Join(work, "events."+format)
 	var text strings.Builder
-	spans := map[string][2]int64{} // insert_id → first line, lines
+	spans := map[string][][2]int64{} // insert_id → first line and lines of each record holding it
 	headerLine, line := int64(0), int64(1)
 	for _, s := range segs {
 		text.WriteString(s.text)
@@ -118,7 +125,7 @@ func checkLineAccounting(t *testing.T, format string, segs []segment, args []str
 			lines++ // the file was cut in this record
 		}
 		if s.id != "" {
-			spans[s.id] = [2]int64{line, lines}
+			spans[s.id] = append(spans[s.id], [2]int64{line, lines})
 		}
 		if s.header {
 			headerLine = line
@@ -172,19 +179,25 @@ func checkLineAccounting(t *testing.T, format string, segs []segment, args []str
 	// A written row holds its record's lines, but for those of a damaged
 	// record that a newline spliced into it cut off into rejects or blank
 	// lines: the lines of the record that no reject holds, but for blank
-	// ones at either end, which must follow one another.
+	// ones at either end, which must follow one another. Of a repeated
+	// record, the written row is the one whose lines no reject holds.
 	for _, ev := range written {
-		span, ok := spans[ev.insertID]
-		if !ok {
+		if len(spans[ev.insertID]) == 0 {
 			t.Errorf("written row with insert_id %q that no record of the input holds", ev.insertID)
 			continue
 		}
-		from, to := span[0], span[0]+span[1]-1
-		for from <= to && (owner[from] != "" || blankLine(format, physical[from-1])) {
-			from++
-		}
-		for to >= from && (owner[to] != "" || blankLine(format, physical[to-1])) {
-			to--
+		var from, to int64
+		for _, span := range spans[ev.insertID] {
+			from, to = span[0], span[0]+span[1]-1
+			for from <= to && (owner[from] != "" || blankLine(format, physical[from-1])) {
+				from++
+			}
+			for to >= from && (owner[to] != "" || blankLine(format, physical[to-1])) {
+				to--
+			}
+			if from <= to && !slices.ContainsFunc(owner[from:to+1], func(o string) bool { return o != "" }) {
+				break
+			}
 		}
 		claim("the written row "+ev.insertID, from, to-from+1)
 	}
