@@ -60,6 +60,10 @@ type Counts struct {
 	Rejected   int64 `json:"rejected"`
 	Duplicates int64 `json:"duplicates"` // duplicate insert_id dropped (first kept)
 	Warnings   int64 `json:"warnings"`   // rows kept with at least one warning
+
+	// Lines and SkippedLines are the sums of the sources' (SourceStats).
+	Lines        int64 `json:"lines,omitempty"`
+	SkippedLines int64 `json:"skipped_lines,omitempty"`
 }
 
 // SourceStats are the counts of one input file.
@@ -72,6 +76,14 @@ type SourceStats struct {
 	Written    int64  `json:"written"`
 	Rejected   int64  `json:"rejected"`
 	Duplicates int64  `json:"duplicates"`
+
+	// Lines is the number of physical lines of a CSV or NDJSON input, and
+	// SkippedLines those in no record (the CSV header, blank lines): every
+	// other line is in exactly one record, written or listed in the
+	// rejects (Reject.Line, Reject.Lines). Both are 0 (absent) for a JSON
+	// array and for Parquet, and when the input could not be read to its end.
+	Lines        int64 `json:"lines,omitempty"`
+	SkippedLines int64 `json:"skipped_lines,omitempty"`
 }
 
 // PartitionStats describe one dt= partition of the run.
@@ -86,10 +98,11 @@ type PartitionStats struct {
 // Reject is one line of rejects.ndjson: one bad row.
 type Reject struct {
 	File     string          `json:"file"`
-	Line     int64           `json:"line,omitempty"` // 1-based line where the record starts (CSV, NDJSON)
-	Row      int64           `json:"row"`            // 1-based record number in the file
-	Reason   Reason          `json:"reason"`         // the first issue's reason
-	Field    string          `json:"field"`          // the first issue's field
+	Line     int64           `json:"line,omitempty"`  // 1-based line where the record starts (CSV, NDJSON)
+	Lines    int64           `json:"lines,omitempty"` // physical lines of the record, Line..Line+Lines-1 (CSV, NDJSON; >1 for a multi-line CSV row)
+	Row      int64           `json:"row"`             // 1-based record number in the file
+	Reason   Reason          `json:"reason"`          // the first issue's reason
+	Field    string          `json:"field"`           // the first issue's field
 	Message  string          `json:"message"`
 	Value    string          `json:"value"`
 	EventKey string          `json:"event_key,omitempty"`

@@ -210,6 +210,7 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 	defer wait()
 	defer cancel()
 	var rows int64 // records of the chunks before
+	var lines lineTally
 	for out := range order {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -226,6 +227,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 		if b.err != nil {
 			return fmt.Errorf("input %q: after row %d: %w", name, stats.Read, b.err)
 		}
+		if err := lines.add(b); err != nil {
+			return fmt.Errorf("input %q: %w", name, err)
+		}
 		if err := r.write(name, b, rows, stats); err != nil {
 			return err
 		}
@@ -241,6 +245,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 		return fmt.Errorf("input %q: %w", name, err)
 	}
 	stats.Bytes, stats.SHA256 = h.n.Load(), hex.EncodeToString(h.h.Sum(nil))
+	if err := lines.finish(stats, &r.rep.Counts, in.Lines()); err != nil {
+		return fmt.Errorf("input %q: %w", name, err)
+	}
 	r.bytesDone += stats.Bytes
 	// The manifest names a source by its base name: the same file given by
 	// another path is the same input, and must not make a re-run commit again.
@@ -262,7 +269,7 @@ func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceSta
 			if !rw.day.IsZero() {
 				r.rejectedOn[rw.day]++
 			}
-			rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
+			rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
 			if err := r.rw.Reject(rj, rw.errs); err != nil {
 				return err
 			}
@@ -290,7 +297,7 @@ func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.
 	if !isNew {
 		d.dups++
 		stats.Duplicates++
-		rj := &validate.Reject{File: name, Line: rw.line, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
+		rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
 		rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", ev.InsertID
 		rj.Message = fmt.Sprintf("insert_id %s was already seen on %s; the first row is kept", ev.InsertID, d.date)
 		return r.rw.Duplicate(rj)

@@ -30,6 +30,7 @@ type batch struct {
 // row is one record of a batch: a valid event, or a rejected record.
 type row struct {
 	line, num int64  // line and record number (Row: within the chunk)
+	lines     int64  // physical lines of the record (source.Record.Lines)
 	eventKey  string // as mapped, before trimming, for the report
 	ev        validate.Event
 	text      string           // the record's source text, to report it if it is a duplicate
@@ -150,7 +151,7 @@ func (w *worker) process(c *source.Chunk) *batch {
 
 // row maps and validates one record into rw, reusing rw's event slices.
 func (w *worker) row(rec *source.Record, rw *row) {
-	rw.line, rw.num, rw.warns, rw.errs, rw.raw, rw.text, rw.day = rec.Line, rec.Row, nil, nil, nil, "", validate.Date{}
+	rw.line, rw.lines, rw.num, rw.warns, rw.errs, rw.raw, rw.text, rw.day = rec.Line, rec.Lines, rec.Row, nil, nil, nil, "", validate.Date{}
 	raw := &w.raw
 	if rec.Err != nil {
 		raw.EventKey = ""

@@ -21,7 +21,7 @@ func TestWriter(t *testing.T) {
 		{Reason: validate.TSInvalid, Field: "ts", Message: "bad ts", Value: "x"},
 		{Reason: validate.IdentifierMissing, Field: "identifiers.id", Message: "no id"},
 	}
-	if err := w.Reject(&validate.Reject{File: "a.csv", Line: 3, Row: 2, EventKey: "buy", Raw: json.RawMessage(`{"a":"<b>"}`)}, two); err != nil {
+	if err := w.Reject(&validate.Reject{File: "a.csv", Line: 3, Lines: 2, Row: 2, EventKey: "buy", Raw: json.RawMessage(`{"a":"<b>"}`)}, two); err != nil {
 		t.Fatal(err)
 	}
 	one := []validate.Issue{{Reason: validate.TSInvalid, Field: "ts", Message: "bad ts", Value: "y"}}
@@ -66,6 +66,9 @@ func TestWriter(t *testing.T) {
 	first := lines[0]
 	if first.Reason != validate.TSInvalid || first.Field != "ts" || first.Value != "x" || len(first.Errors) != 2 || string(first.Raw) != `{"a":"<b>"}` {
 		t.Errorf("first reject %+v raw %s", first, first.Raw)
+	}
+	if first.Line != 3 || first.Lines != 2 {
+		t.Errorf("first reject spans lines %d+%d, want 3+2", first.Line, first.Lines)
 	}
 	if len(lines[1].Errors) != 0 || lines[2].Reason != validate.DuplicateInsertID {
 		t.Errorf("second %+v third %+v", lines[1], lines[2])

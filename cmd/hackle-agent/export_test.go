@@ -26,6 +26,9 @@ var sampleTests = []struct {
 	written int64
 	rejects []wantReject
 	dups    int64
+	lines   int64           // physical lines of the input
+	skipped int64           // lines in no record: the CSV header, blank lines
+	spans   map[int64]int64 // line → lines of a reject spanning more than one
 }{
 	{
 		name:    "ndjson zero-config",
@@ -33,6 +36,7 @@ var sampleTests = []struct {
 		read:    55,
 		written: 40,
 		dups:    1,
+		lines:   55,
 		rejects: []wantReject{
 			{41, 41, validate.DuplicateInsertID, "insert_id"},
 			{42, 42, validate.InsertIDMissing, "insert_id"},
@@ -57,6 +61,9 @@ var sampleTests = []struct {
 		read:    43,
 		written: 30,
 		dups:    1,
+		lines:   46,
+		skipped: 1,
+		spans:   map[int64]int64{34: 2},
 		rejects: []wantReject{ // row 32 spans lines 34-35: a quoted cell holds a newline
 			{31, 33, validate.InsertIDMissing, "insert_id"},
 			{32, 34, validate.InsertIDInvalid, "insert_id"},
@@ -103,9 +110,16 @@ func TestExportSamples(t *testing.T) {
 				if r.Row != w.row || r.Line != w.line || r.Reason != w.reason || r.Field != w.field {
 					t.Errorf("reject %d = row %d line %d %s %q, want row %d line %d %s %q", i, r.Row, r.Line, r.Reason, r.Field, w.row, w.line, w.reason, w.field)
 				}
+				if want := max(1, tc.spans[r.Line]); r.Lines != want {
+					t.Errorf("reject %d (line %d) spans %d line(s), want %d", i, r.Line, r.Lines, want)
+				}
 				if !strings.HasPrefix(r.File, "testdata/samples/") || r.Message == "" || len(r.Raw) == 0 {
 					t.Errorf("reject %d lacks file, message or raw record: %+v", i, r)
 				}
+			}
+			if len(rep.Sources) != 1 || rep.Sources[0].Lines != tc.lines || rep.Sources[0].SkippedLines != tc.skipped ||
+				c.Lines != tc.lines || c.SkippedLines != tc.skipped {
+				t.Errorf("lines: sources %+v, counts %+v; want %d lines, %d skipped", rep.Sources, c, tc.lines, tc.skipped)
 			}
 			if rep.Outcome != validate.OutcomeCommitted {
 				t.Errorf("outcome %q: %s", rep.Outcome, rep.OutcomeReason)
