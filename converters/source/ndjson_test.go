@@ -132,10 +132,10 @@ func TestNDJSONLineTooLongRecord(t *testing.T) {
 	}
 }
 
-// endless reads 'a' for ever.
-type endless struct{}
+// endlessA reads 'a' for ever.
+type endlessA struct{}
 
-func (endless) Read(p []byte) (int, error) {
+func (endlessA) Read(p []byte) (int, error) {
 	for i := range p {
 		p[i] = 'a'
 	}
@@ -148,7 +148,7 @@ func TestNDJSONLineTooLongMemory(t *testing.T) {
 		t.Skip("reads 200 MB")
 	}
 	const size = 200 << 20
-	r := io.MultiReader(io.LimitReader(endless{}, size), strings.NewReader("\n{\"a\":1}\n"))
+	r := io.MultiReader(io.LimitReader(endlessA{}, size), strings.NewReader("\n{\"a\":1}\n"))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	in, err := Open("in.ndjson", r, Options{MaxRecordBytes: 1 << 20})
