@@ -1,6 +1,6 @@
 // Package tui is the terminal UI of `hackle-agent inspect`: a bubbletea
-// program over a report folder (report.json and rejects.ndjson, DESIGN.md
-// §5) with a summary, a reason × field table, the rows of one group and the
+// program over a report folder (report.json and rejects.ndjson, docs/report.md)
+// with a summary, a reason × field table, the rows of one group and the
 // detail of one reject.
 //
 // The rejects file is indexed once (byte offsets and grouping fields only),

@@ -1,5 +1,5 @@
 // Package validate holds the import schema's row types and the validation
-// rules of DESIGN.md §2. Everything here is pure: no I/O, no globals that
+// rules of docs/rules.md. Everything here is pure: no I/O, no globals that
 // change. Export, validate and pull all share it.
 package validate
 
@@ -24,7 +24,7 @@ type Raw struct {
 	PlatformProps []KV
 }
 
-// Event is one valid row in the import schema (DESIGN.md §1).
+// Event is one valid row in the import schema (docs/schema.md).
 type Event struct {
 	TS            int64 // milliseconds since the Unix epoch, UTC
 	EventKey      string

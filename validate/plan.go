@@ -23,7 +23,7 @@ const (
 	UnplannedReject Unplanned = "reject" // reject the row with UnplannedEvent
 )
 
-// Plan is a compiled tracking plan (DESIGN.md §5): a JSON Schema per
+// Plan is a compiled tracking plan (docs/report.md): a JSON Schema per
 // event_key for its event_properties and user_properties. It is read-only
 // after LoadPlan, so one Plan may serve many goroutines.
 //

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Report is report.json (DESIGN.md §5): what one run read, wrote and rejected.
+// Report is report.json (docs/report.md): what one run read, wrote and rejected.
 // The TUI (inspect) reads exactly this.
 type Report struct {
 	Command      string    `json:"command"` // "export", "validate", "pull"

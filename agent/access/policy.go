@@ -1,5 +1,5 @@
 // Package access knows the permissions Hackle asks for on a customer's
-// bucket (DESIGN.md §1): it prints them as an IAM policy or a gcloud
+// bucket (docs/schema.md): it prints them as an IAM policy or a gcloud
 // command (Policy), and exercises them against a real store (Check).
 package access
 

@@ -1,5 +1,5 @@
 // Package commit publishes a staged partition to a Store with the protocol
-// of DESIGN.md §4, so that a reader never sees _SUCCESS over a mix of old
+// of docs/commit.md, so that a reader never sees _SUCCESS over a mix of old
 // and new part files, and a re-run over the same inputs changes nothing.
 package commit
 
@@ -21,7 +21,7 @@ const (
 	ManifestFormat = "hackle-agent/partition/v1"
 )
 
-// Schema describes the Parquet schema the parts follow (DESIGN.md §1).
+// Schema describes the Parquet schema the parts follow (docs/schema.md).
 const Schema = "ts TIMESTAMP(MILLIS,UTC), event_key STRING, identifiers MAP<STRING,STRING>, insert_id STRING, " +
 	"metric_value DECIMAL(24,6), user_properties MAP<STRING,STRING>, event_properties MAP<STRING,STRING>, " +
 	"platform_properties MAP<STRING,STRING>"

@@ -23,7 +23,7 @@ func ShardManifestName(shard, shards int) string {
 	return fmt.Sprintf("_shard-%05d-of-%05d.json", shard, shards)
 }
 
-// PublishShard places one shard's parts of a sharded export (DESIGN.md §7):
+// PublishShard places one shard's parts of a sharded export (docs/commit.md, "Sharded export"):
 //
 //  1. delete _SUCCESS, so that the partition reads as unfinished until
 //     Assemble;

@@ -42,7 +42,7 @@ type Options struct {
 	AllowEmpty   bool    // commit a day that has no valid rows
 
 	// Shard and Shards (Shards > 1) make this run shard Shard of a sharded
-	// export (DESIGN.md §7): it places its parts and a shard manifest, and
+	// export (docs/commit.md, "Sharded export"): it places its parts and a shard manifest, and
 	// the commit command writes _SUCCESS once every shard is done. The
 	// caller gives each shard its share of the inputs (ShardInputs).
 	Shard, Shards int

@@ -8,7 +8,7 @@ import (
 )
 
 // Deadline is the time of day by which a customer promised yesterday's
-// partition (DESIGN.md §1: "e.g. 13:00 KST").
+// partition (docs/schema.md: "e.g. 13:00 KST").
 type Deadline struct {
 	At  time.Duration // since midnight
 	Loc *time.Location

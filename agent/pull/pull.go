@@ -1,4 +1,4 @@
-// Package pull is the Hackle side of the bucket (DESIGN.md §6): it imports
+// Package pull is the Hackle side of the bucket (docs/pull.md): it imports
 // committed dt= partitions from a store into a sink, exactly once per
 // partition version, re-validating every row with the shared rules and
 // dropping duplicate insert_ids within a partition and against the days

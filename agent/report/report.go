@@ -1,4 +1,4 @@
-// Package report writes a run's report folder (DESIGN.md §5): report.json
+// Package report writes a run's report folder (docs/report.md): report.json
 // and rejects.ndjson, which `inspect` reads.
 package report
 

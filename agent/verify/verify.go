@@ -1,6 +1,6 @@
 // Package verify checks a dt= partition that another tool wrote (Spark,
 // BigQuery EXPORT DATA, Snowflake COPY INTO) against the import rules, and
-// can seal it with _manifest.json and _SUCCESS (DESIGN.md §7).
+// can seal it with _manifest.json and _SUCCESS (docs/commit.md, "Sharded export").
 package verify
 
 import (
@@ -232,7 +232,7 @@ func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
 		return &InvalidError{Reason: fmt.Sprintf("%s is not in Hackle's exact schema (--strict-schema): %s", name, strings.Join(diffs, "; "))}
 	}
 	c.foreign = append(c.foreign, fmt.Sprintf("%s [%s]", name, listSome(diffs, " | ")))
-	c.o.Log.Warn("the file is readable but not in Hackle's exact schema: --commit does not seal it as it is (--rewrite replaces it with canonical parts); export it with the types of DESIGN.md §1",
+	c.o.Log.Warn("the file is readable but not in Hackle's exact schema: --commit does not seal it as it is (--rewrite replaces it with canonical parts); export it with the types of docs/schema.md",
 		"file", name, "differences", strings.Join(diffs, "; "))
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/hackle/hackle-agent/agent/verify"
 )
 
-// Exit codes (DESIGN.md §3). main turns errors into these in one place.
+// Exit codes (docs/exit-codes.md). main turns errors into these in one place.
 const (
 	exitOK       = 0
 	exitUsage    = 1 // usage or config error

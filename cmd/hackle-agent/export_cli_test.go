@@ -233,7 +233,7 @@ func copyFile(t *testing.T, src, dst string) {
 }
 
 // TestConfigForEveryCommand: --config works for every command, not only
-// export and validate (DESIGN.md §3).
+// export and validate (docs/exit-codes.md).
 func TestConfigForEveryCommand(t *testing.T) {
 	work := t.TempDir()
 	cfg := filepath.Join(work, "policy.yaml")

@@ -1,5 +1,5 @@
 // Command hackle-agent moves a company's own event data into Hackle's Data
-// Import format: see README.md and DESIGN.md.
+// Import format: see README.md and docs/.
 package main
 
 import (

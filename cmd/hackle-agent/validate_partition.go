@@ -19,7 +19,7 @@ import (
 var partitionURL = regexp.MustCompile(`^(.*?)/?dt=(\d{4}-\d{2}-\d{2})/?$`)
 
 // runValidatePartition checks a partition another tool wrote, and with
-// --commit seals it (DESIGN.md §7).
+// --commit seals it (docs/commit.md, "Sharded export").
 func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if len(c.StringSlice("input")) > 0 {
 		return usagef("give either --input or --partition, not both")

@@ -1,5 +1,5 @@
 // Package parquetfile writes and reads the one Parquet schema Hackle imports
-// (DESIGN.md §1): eight required columns in a fixed order, maps as standard
+// (docs/schema.md): eight required columns in a fixed order, maps as standard
 // 3-level MAP<STRING,STRING> groups.
 package parquetfile
 

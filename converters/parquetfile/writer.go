@@ -43,7 +43,7 @@ type Options struct {
 	PartRows     int64  // max rows per part file; default 5_000_000
 	PartBytes    int64  // target max bytes per part file, checked at row-group flushes; default 256 MiB
 	// Shard and Shards number the parts of one shard of a sharded export
-	// (DESIGN.md §7): part k is PartName(k*Shards+Shard), so that shards
+	// (docs/commit.md, "Sharded export"): part k is PartName(k*Shards+Shard), so that shards
 	// writing into one partition never pick the same name. Shards <= 1
 	// numbers parts 0, 1, 2…
 	Shard, Shards int

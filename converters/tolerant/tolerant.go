@@ -1,4 +1,4 @@
-// Package tolerant reads Parquet files of the import layout (DESIGN.md §1)
+// Package tolerant reads Parquet files of the import layout (docs/schema.md)
 // that other tools produced: columns are found by name, not position, and
 // each may use any of the physical shapes those tools write (timestamps in
 // millis, micros, nanos or Spark's INT96; decimals of any precision and
