@@ -2,6 +2,7 @@ package commit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -104,7 +105,12 @@ func abortUploads(ctx context.Context, st store.Store, prefix string, log *slog.
 		return
 	}
 	n, err := ua.AbortUploads(ctx, prefix)
-	if err != nil {
+	var coded interface{ ErrorCode() string }
+	if err != nil && errors.As(err, &coded) && coded.ErrorCode() == "AccessDenied" {
+		// Hackle's policy grants neither s3:ListBucketMultipartUploads nor
+		// s3:AbortMultipartUpload: not worth a warning on every run.
+		log.Debug("not allowed to list or abort unfinished uploads", "partition", prefix, "err", err)
+	} else if err != nil {
 		log.Warn("could not abort the unfinished uploads of an interrupted run", "partition", prefix, "err", err)
 	}
 	if n > 0 {
