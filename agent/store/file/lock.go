@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/hackle/hackle-agent/agent/store"
 )
@@ -49,10 +50,16 @@ func (s *Store) Lock(_ context.Context, name string, owner store.Owner) (store.L
 	}
 }
 
+// readOwner reads the holder of the lock at path. The holder writes itself
+// into the file right after taking the flock, so a run that finds the lock
+// taken may read the file before that: it waits a moment for the owner.
 func readOwner(path string) store.Owner {
 	var o store.Owner
-	if b, err := os.ReadFile(path); err == nil {
-		json.Unmarshal(b, &o)
+	for range 100 {
+		if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &o) == nil && o.PID != 0 {
+			return o
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	return o
 }
