@@ -2,7 +2,6 @@ package source
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -189,18 +188,10 @@ func csvRecords(t *testing.T, data string, opts Options, lines int64) []string {
 			t.Fatal(err)
 		}
 		var out []string
-		for {
-			rec, err := in.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		eachRecord(t, in, func(rec *Record, re *RecordError) {
 			d := fmt.Sprintf("L%d+%d ", rec.Line, rec.Lines)
-			var re *RecordError
 			switch {
-			case errors.As(rec.Err, &re):
+			case re != nil:
 				d += re.Reason + ": " + re.Msg
 			case rec.Err != nil:
 				d += "!" + rec.Err.Error()
@@ -210,7 +201,7 @@ func csvRecords(t *testing.T, data string, opts Options, lines int64) []string {
 				}
 			}
 			out = append(out, d)
-		}
+		})
 		if in.Lines() != lines {
 			t.Errorf("chunks of %d: Lines() = %d, want %d", size, in.Lines(), lines)
 		}
@@ -342,21 +333,13 @@ func TestCSVRowTooLargeMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		for {
-			rec, err := in.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var re *RecordError
-			if errors.As(rec.Err, &re) {
+		eachRecord(t, in, func(rec *Record, re *RecordError) {
+			if re != nil {
 				got = append(got, fmt.Sprintf("L%d+%d %s", rec.Line, rec.Lines, re.Reason))
 			} else {
 				got = append(got, fmt.Sprintf("L%d+%d %v", rec.Line, rec.Lines, rec.Err))
 			}
-		}
+		})
 		runtime.ReadMemStats(&after)
 		lines := int64(strings.Count(head, "\n")) + 2
 		if !slices.Equal(got, want) || in.Lines() != lines {

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -77,6 +78,24 @@ func readChunked(t testing.TB, name, data string, opts Options) (*Input, []got, 
 		if len(out) > 100000 {
 			t.Fatal("reader does not end")
 		}
+	}
+}
+
+// eachRecord calls fn with every record of in, and fails the test on a
+// fatal error; re is the record's *RecordError, or nil.
+func eachRecord(t testing.TB, in *Input, fn func(rec *Record, re *RecordError)) {
+	t.Helper()
+	for {
+		rec, err := in.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var re *RecordError
+		errors.As(rec.Err, &re)
+		fn(rec, re)
 	}
 }
 

@@ -95,19 +95,11 @@ func TestJSONArrayRejectReasons(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for {
-		rec, err := in.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		var re *RecordError
+	eachRecord(t, in, func(rec *Record, re *RecordError) {
 		switch {
 		case rec.Err == nil:
 			got = append(got, "ok")
-		case errors.As(rec.Err, &re):
+		case re != nil:
 			got = append(got, re.Reason)
 			if rec.Lines != 0 || rec.Line != 0 || len(rec.Text()) > headBytes {
 				t.Errorf("%s: Line %d, Lines %d, text of %d bytes", re.Msg, rec.Line, rec.Lines, len(rec.Text()))
@@ -115,7 +107,7 @@ func TestJSONArrayRejectReasons(t *testing.T) {
 		default:
 			got = append(got, "plain error: "+rec.Err.Error())
 		}
-	}
+	})
 	want := "ok record_too_large record_invalid ok record_invalid"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %s\nwant %s", strings.Join(got, " "), want)

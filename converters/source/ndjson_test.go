@@ -156,16 +156,8 @@ func TestNDJSONLineTooLongMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var reasons []string
-	for {
-		rec, err := in.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		var re *RecordError
-		if errors.As(rec.Err, &re) {
+	eachRecord(t, in, func(rec *Record, re *RecordError) {
+		if re != nil {
 			reasons = append(reasons, re.Reason)
 			if !strings.Contains(re.Msg, fmt.Sprintf("line 1 is %d bytes long", size)) {
 				t.Errorf("message %q", re.Msg)
@@ -173,7 +165,7 @@ func TestNDJSONLineTooLongMemory(t *testing.T) {
 		} else {
 			reasons = append(reasons, fmt.Sprint(rec.Err))
 		}
-	}
+	})
 	runtime.ReadMemStats(&after)
 	if got := strings.Join(reasons, " "); got != "record_too_large <nil>" {
 		t.Errorf("records: %s; want record_too_large <nil>", got)
