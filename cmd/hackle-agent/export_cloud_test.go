@@ -107,14 +107,7 @@ func TestExportS3(t *testing.T) {
 // TestExportGCS exports to the GCS emulator and reads the objects back over
 // its JSON API; a re-run must write nothing (generations unchanged).
 func TestExportGCS(t *testing.T) {
-	endpoint := storetest.Env(t, "HACKLE_TEST_GCS_ENDPOINT")[0]
-	bucket := storetest.UniqueName("export")
-	body, _ := json.Marshal(map[string]string{"name": bucket})
-	resp, err := http.Post(endpoint+"/storage/v1/b?project=test", "application/json", bytes.NewReader(body))
-	if err != nil || resp.StatusCode/100 != 2 {
-		t.Fatalf("create bucket: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	endpoint, bucket := newGCSBucket(t, "export")
 	work := t.TempDir()
 	args := []string{"export", "--input", repoFile(t, "testdata/samples/warehouse.csv"), "--config", repoFile(t, "testdata/samples/warehouse.yaml"),
 		"--dest", "gcs://" + bucket + "/test/prefix-custom", "--endpoint", endpoint, "--report-dir", filepath.Join(work, "r")}
@@ -145,7 +138,7 @@ func TestExportGCS(t *testing.T) {
 	}
 	part := filepath.Join(work, "dt=2023-01-01")
 	os.MkdirAll(part, 0o755)
-	resp, err = http.Get(endpoint + "/storage/v1/b/" + bucket + "/o/" + url.PathEscape("test/prefix-custom/dt=2023-01-01/000000000000.parquet") + "?alt=media")
+	resp, err := http.Get(endpoint + "/storage/v1/b/" + bucket + "/o/" + url.PathEscape("test/prefix-custom/dt=2023-01-01/000000000000.parquet") + "?alt=media")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,4 +153,19 @@ func TestExportGCS(t *testing.T) {
 	if after := list(); after != before {
 		t.Errorf("the re-run changed the bucket:\nbefore %s\nafter %s", before, after)
 	}
+}
+
+// newGCSBucket creates a bucket named after prefix on the GCS emulator and
+// returns the emulator's endpoint and the bucket's name.
+func newGCSBucket(t *testing.T, prefix string) (endpoint, bucket string) {
+	t.Helper()
+	endpoint = storetest.Env(t, "HACKLE_TEST_GCS_ENDPOINT")[0]
+	bucket = storetest.UniqueName(prefix)
+	body, _ := json.Marshal(map[string]string{"name": bucket})
+	resp, err := http.Post(endpoint+"/storage/v1/b?project=test", "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode/100 != 2 {
+		t.Fatalf("create bucket: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	return endpoint, bucket
 }

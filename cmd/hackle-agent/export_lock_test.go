@@ -4,9 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,14 +55,7 @@ func s3LockDest(t *testing.T) lockDest {
 }
 
 func gcsLockDest(t *testing.T) lockDest {
-	endpoint := storetest.Env(t, "HACKLE_TEST_GCS_ENDPOINT")[0]
-	bucket := storetest.UniqueName("lock")
-	body, _ := json.Marshal(map[string]string{"name": bucket})
-	resp, err := http.Post(endpoint+"/storage/v1/b?project=test", "application/json", bytes.NewReader(body))
-	if err != nil || resp.StatusCode/100 != 2 {
-		t.Fatalf("create bucket: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	endpoint, bucket := newGCSBucket(t, "lock")
 	url := "gs://" + bucket + "/hackle"
 	st, err := store.Open(context.Background(), url, store.Options{Endpoint: endpoint})
 	if err != nil {

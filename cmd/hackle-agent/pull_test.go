@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -194,14 +192,7 @@ func s3Source(t *testing.T) (string, []string, []string) {
 }
 
 func gcsSource(t *testing.T) (string, []string, []string) {
-	endpoint := storetest.Env(t, "HACKLE_TEST_GCS_ENDPOINT")[0]
-	bucket := storetest.UniqueName("pull")
-	body, _ := json.Marshal(map[string]string{"name": bucket})
-	resp, err := http.Post(endpoint+"/storage/v1/b?project=test", "application/json", bytes.NewReader(body))
-	if err != nil || resp.StatusCode/100 != 2 {
-		t.Fatalf("create bucket: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	endpoint, bucket := newGCSBucket(t, "pull")
 	return "gs://" + bucket + "/hackle/events", []string{"--endpoint", endpoint}, nil
 }
 
