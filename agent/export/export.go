@@ -19,8 +19,10 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/agent/tally"
 	"github.com/hackle/hackle-agent/converters/mapping"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/converters/source"
@@ -95,7 +97,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &run{o: o, rep: rep, rw: rw, days: map[validate.Date]*day{}, rejectedOn: map[validate.Date]int64{}, ids: &idBudget{limit: idMemoryKeys}}
+	r := &run{o: o, rep: rep, rw: rw, t: tally.New(rw), days: map[validate.Date]*day{}, ids: dedup.NewBudget(idMemoryKeys)}
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
@@ -112,26 +114,26 @@ type run struct {
 	o           Options
 	rep         *validate.Report
 	rw          *report.Writer
+	t           *tally.Tally // the counts, per source and per day
 	days        map[validate.Date]*day
 	staging     string
 	stagingLock *os.File // flock held while the run lives (staging.go)
 	sources     []commit.Source
-	bytesDone   int64 // input bytes of the inputs already read
-	// rejectedOn counts the rejected rows whose day is known (a valid ts),
-	// for the per-day threshold of a backfill.
-	rejectedOn map[validate.Date]int64
-	ids        *idBudget // the insert_ids the days keep in memory
+	bytesDone   int64         // input bytes of the inputs already read
+	ids         *dedup.Budget // the insert_ids the days keep in memory
 }
+
+// idMemoryKeys is the budget of insert_ids an export keeps in memory
+// (dedup.NewBudget). Tests make it small.
+var idMemoryKeys = dedup.DefaultKeys
 
 // day is one partition being written.
 type day struct {
-	date    validate.Date
-	dir     string
-	parts   *parquetfile.Parts
-	seen    *idSpillSet // insert_ids written; closed with the parts
-	written int64
-	dups    int64
-	files   []parquetfile.PartInfo
+	date  validate.Date
+	dir   string
+	parts *parquetfile.Parts
+	seen  *dedup.Set // insert_ids written; closed with the parts
+	files []parquetfile.PartInfo
 }
 
 func (r *run) execute(ctx context.Context) (err error) {
@@ -141,7 +143,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 	defer r.removeStaging()
 	defer func() {
 		for _, d := range r.days {
-			d.seen.close()
+			d.seen.Close()
 		}
 	}()
 	for _, in := range r.o.Inputs {
@@ -153,13 +155,8 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	counts := &r.rep.Counts
-	counts.Written = 0
-	for _, d := range r.days {
-		counts.Written += d.written
-	}
-	if counts.Read != counts.Written+counts.Rejected+counts.Duplicates {
-		return fmt.Errorf("internal error: counts do not add up: read %d ≠ written %d + rejected %d + duplicates %d",
-			counts.Read, counts.Written, counts.Rejected, counts.Duplicates)
+	if err := r.t.CheckCounts(); err != nil {
+		return err
 	}
 	if err := r.checkThreshold(); err != nil {
 		return err
@@ -262,15 +259,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceStats) error {
 	for i := range b.rows[:b.n] {
 		rw := &b.rows[i]
-		stats.Read++
-		r.rep.Counts.Read++
 		if len(rw.errs) > 0 {
-			stats.Rejected++
-			if !rw.day.IsZero() {
-				r.rejectedOn[rw.day]++
-			}
 			rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
-			if err := r.rw.Reject(rj, rw.errs); err != nil {
+			if err := r.t.Reject(stats, rw.day, rj, rw.errs); err != nil {
 				return err
 			}
 			continue
@@ -290,24 +281,20 @@ func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.
 		return err
 	}
 	key := validate.UUIDKey(ev.InsertID)
-	isNew, err := d.seen.add(key)
+	isNew, err := d.seen.Add(key)
 	if err != nil {
 		return fmt.Errorf("partition %s: %w", d.date, err)
 	}
 	if !isNew {
-		d.dups++
-		stats.Duplicates++
 		rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
 		rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", ev.InsertID
 		rj.Message = fmt.Sprintf("insert_id %s was already seen on %s; the first row is kept", ev.InsertID, d.date)
-		return r.rw.Duplicate(rj)
+		return r.t.Duplicate(stats, d.date, rj)
 	}
-	r.rw.Warn(rw.warns)
 	if err := d.parts.Write(ev); err != nil {
 		return fmt.Errorf("write partition %s: %w", d.date, err)
 	}
-	d.written++
-	stats.Written++
+	r.t.Accept(stats, d.date, rw.warns)
 	return nil
 }
 
@@ -321,14 +308,14 @@ func (r *run) day(date validate.Date) (*day, error) {
 		return nil, fmt.Errorf("staging folder: %w", err)
 	}
 	d := &day{date: date, dir: dir, parts: parquetfile.NewParts(dir, r.o.Parquet)}
-	d.seen = newIDSpillSet(filepath.Join(r.staging, "insert-ids"), "dt="+date.String(), r.ids)
+	d.seen = dedup.NewSet(filepath.Join(r.staging, "insert-ids"), "dt="+date.String(), r.ids)
 	r.days[date] = d
 	return d, nil
 }
 
 func (r *run) closeParts() error {
 	for _, d := range r.days {
-		if err := d.seen.close(); err != nil {
+		if err := d.seen.Close(); err != nil {
 			return fmt.Errorf("partition %s: %w", d.date, err)
 		}
 		files, err := d.parts.Close()
@@ -340,55 +327,18 @@ func (r *run) closeParts() error {
 	return nil
 }
 
-// checkThreshold refuses the run when too many rows were rejected.
+// checkThreshold refuses the run when too many rows were rejected, in
+// all or, in a backfill, on one day.
 func (r *run) checkThreshold() error {
-	c, t := r.rep.Counts, &r.rep.Threshold
-	if c.Read > 0 {
-		t.ErrorRate = float64(c.Rejected) / float64(c.Read)
+	reason := r.t.Threshold(r.o.Rules.From, r.o.Rules.To)
+	if reason == "" {
+		return nil
 	}
-	switch {
-	case t.ErrorRate > t.MaxErrorRate:
-		t.Exceeded = true
-		r.rep.OutcomeReason = fmt.Sprintf("%d of %d rows rejected (%.2f%%), above --max-error-rate %g (%.2f%%); nothing committed",
-			c.Rejected, c.Read, 100*t.ErrorRate, t.MaxErrorRate, 100*t.MaxErrorRate)
-	case t.MaxErrors >= 0 && c.Rejected > t.MaxErrors:
-		t.Exceeded = true
-		r.rep.OutcomeReason = fmt.Sprintf("%d rows rejected, above --max-errors %d; nothing committed", c.Rejected, t.MaxErrors)
-	default:
-		if r.checkDays(); !t.Exceeded {
-			return nil
-		}
+	if r.o.Dest != nil { // validate: there was nothing to commit
+		reason += "; nothing committed"
 	}
-	if r.o.Dest == nil { // validate: there was nothing to commit
-		r.rep.OutcomeReason = strings.TrimSuffix(r.rep.OutcomeReason, "; nothing committed")
-	}
-	r.rep.Outcome = validate.OutcomeRejected
+	r.rep.Outcome, r.rep.OutcomeReason = validate.OutcomeRejected, reason
 	return &ThresholdError{Report: r.rep}
-}
-
-// checkDays applies --max-error-rate to each day of a backfill, so that
-// one bad day is not hidden by many good ones, and sets the threshold's
-// Exceeded and the reason when a day is above it. A rejected row counts
-// for its day when its ts is valid; the others count for the run only.
-func (r *run) checkDays() {
-	if r.o.Rules.From == r.o.Rules.To {
-		return
-	}
-	t := &r.rep.Threshold
-	for d := r.o.Rules.From; !r.o.Rules.To.Before(d); d = d.AddDays(1) {
-		rejected := r.rejectedOn[d]
-		read := rejected
-		if dd := r.days[d]; dd != nil {
-			read += dd.written + dd.dups
-		}
-		if read == 0 || float64(rejected)/float64(read) <= t.MaxErrorRate {
-			continue
-		}
-		t.Exceeded = true
-		r.rep.OutcomeReason = fmt.Sprintf("%s: %d of %d rows rejected (%.2f%%), above --max-error-rate %g (%.2f%%) for that day; nothing committed",
-			d, rejected, read, 100*float64(rejected)/float64(read), t.MaxErrorRate, 100*t.MaxErrorRate)
-		return
-	}
 }
 
 // datesToCommit lists the days to publish: those with rows, and with
@@ -398,7 +348,7 @@ func (r *run) datesToCommit() ([]validate.Date, error) {
 	for d := r.o.Rules.From; !r.o.Rules.To.Before(d); d = d.AddDays(1) {
 		// A shard with no rows for a day still places its (empty) share,
 		// so that the commit can tell it is done.
-		if dd, ok := r.days[d]; ok && dd.written > 0 || r.o.AllowEmpty || r.o.Shards > 1 {
+		if r.t.Day(d).Written > 0 || r.o.AllowEmpty || r.o.Shards > 1 {
 			dates = append(dates, d)
 		} else {
 			empty = append(empty, d)
@@ -474,7 +424,7 @@ func (r *run) manifest(d *day) *commit.Manifest {
 		Schema:       commit.Schema,
 		Files:        []commit.File{},
 		Sources:      r.sources,
-		Validation:   commit.Validation{Written: d.written, Duplicates: d.dups},
+		Validation:   commit.Validation{Written: r.t.Day(d.date).Written, Duplicates: r.t.Day(d.date).Duplicates},
 	}
 	// Read, rejected and warnings count the whole run. They describe this
 	// partition only when the run had one day; in a backfill they would
@@ -505,7 +455,7 @@ func (r *run) addFiles(m *commit.Manifest, d *day) *commit.Manifest {
 func (r *run) partitionStats(date validate.Date, changed bool) validate.PartitionStats {
 	ps := validate.PartitionStats{Date: date.String(), Changed: changed}
 	if d := r.days[date]; d != nil {
-		ps.Rows, ps.Files = d.written, len(d.files)
+		ps.Rows, ps.Files = r.t.Day(date).Written, len(d.files)
 		for _, f := range d.files {
 			ps.Bytes += f.Size
 		}

@@ -10,22 +10,12 @@ import (
 
 // failed fills the report of a run that stopped on err (exit 2) with what
 // it actually did: outcome failed, the rows handled so far with
-// read = written + rejected + duplicates (written: into staged parts), and
+// read = written + rejected + duplicates (written: into staged parts; the
+// tally counts a row once it is handled, so they add up), and
 // the partitions committed before the failure, if any (a backfill commits
 // one day after the other); the reason says what was committed.
 func (r *run) failed(ctx context.Context, err error) {
 	rep, c := r.rep, &r.rep.Counts
-	c.Written = 0
-	for _, d := range r.days {
-		c.Written += d.written
-	}
-	// A row being handled when the run failed was counted as read but
-	// ended nowhere: it is not counted.
-	c.Read = c.Written + c.Rejected + c.Duplicates
-	for i := range rep.Sources {
-		s := &rep.Sources[i]
-		s.Read = s.Written + s.Rejected + s.Duplicates
-	}
 	if c.Read > 0 {
 		rep.Threshold.ErrorRate = float64(c.Rejected) / float64(c.Read)
 	}

@@ -1,4 +1,4 @@
-package export
+package dedup
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 	"slices"
 )
 
-// idSpillSet is the exact set of the insert_ids seen on one day, with
+// Set is the exact set of the insert_ids seen on one day, with
 // bounded memory: the newest keys are in an in-memory idSet, and when the
-// keys in memory of all the days of a run reach their budget (idBudget),
+// keys in memory of all the sets of a Budget (the days of a run) reach it,
 // the largest day's keys are sorted and written to a run file in a spill
 // folder (see idRun). A day keeps its runs few by merging them: when its
 // newest runMergeWidth runs are of one level, they become one run of the
@@ -22,12 +22,12 @@ import (
 //
 // Nothing is written for a day that never spills. Its verdicts are exact:
 // a key is new unless it was added before, in memory or in a run.
-type idSpillSet struct {
+type Set struct {
 	mem    idSet
 	runs   []*idRun // oldest first; their levels never increase
 	dir    string   // the spill folder, created at the first spill
 	name   string   // prefix of the run files
-	budget *idBudget
+	budget *Budget
 	seq    int         // run files created
 	err    error       // the first I/O error: the set is unusable
 	buf    []byte      // a run block, for lookups
@@ -40,16 +40,16 @@ const runMergeWidth = 4
 
 // newIDSpillSet returns a set whose runs are files name-N.ids in dir, and
 // whose memory counts in b.
-func newIDSpillSet(dir, name string, b *idBudget) *idSpillSet {
-	s := &idSpillSet{dir: dir, name: name, budget: b}
+func NewSet(dir, name string, b *Budget) *Set {
+	s := &Set{dir: dir, name: name, budget: b}
 	b.sets = append(b.sets, s)
 	return s
 }
 
-// add inserts key and reports whether it was new. An error (a run file
+// Add inserts key and reports whether it was new. An error (a run file
 // could not be written or read, this day's or another's) leaves the set
 // unusable: add returns it again.
-func (s *idSpillSet) add(key [16]byte) (bool, error) {
+func (s *Set) Add(key [16]byte) (bool, error) {
 	if s.err != nil {
 		return false, s.err
 	}
@@ -71,7 +71,7 @@ func (s *idSpillSet) add(key [16]byte) (bool, error) {
 	}
 	s.mem.put(slot, h, lo, hi)
 	b := s.budget
-	if b.n++; b.n >= b.limit || b.room > idRoomPerKey*b.limit {
+	if b.n++; b.n >= b.limit || b.room > roomPerKey*b.limit {
 		return true, s.fail(b.spill())
 	}
 	return true, nil
@@ -80,7 +80,7 @@ func (s *idSpillSet) add(key [16]byte) (bool, error) {
 // touch starts loading the memory that add reads for hash h: the key's
 // bucket in memory and its filter block of each run. Loads that do not
 // wait for one another overlap, which the branches of the lookups prevent.
-func (s *idSpillSet) touch(h uint64) {
+func (s *Set) touch(h uint64) {
 	x := s.mem.touch(h)
 	for _, r := range s.runs {
 		x ^= filterBlock(r.filter, h)[0]
@@ -89,7 +89,7 @@ func (s *idSpillSet) touch(h uint64) {
 }
 
 // inRuns reports whether a run holds k.
-func (s *idSpillSet) inRuns(k hashedKey) (bool, error) {
+func (s *Set) inRuns(k hashedKey) (bool, error) {
 	m := maskOf(k.h)
 	for i := len(s.runs) - 1; i >= 0; i-- {
 		r := s.runs[i]
@@ -107,7 +107,7 @@ func (s *idSpillSet) inRuns(k hashedKey) (bool, error) {
 }
 
 // fail records the first error.
-func (s *idSpillSet) fail(err error) error {
+func (s *Set) fail(err error) error {
 	if err != nil && s.err == nil {
 		s.err = err
 	}
@@ -116,7 +116,7 @@ func (s *idSpillSet) fail(err error) error {
 
 // spill writes the keys in memory to a new run (keeping the memory's
 // room) and merges runs as needed.
-func (s *idSpillSet) spill() error {
+func (s *Set) spill() error {
 	if s.err != nil || s.mem.n == 0 {
 		return s.err
 	}
@@ -148,7 +148,7 @@ func (s *idSpillSet) spill() error {
 }
 
 // merge merges the newest runs while runMergeWidth of them share a level.
-func (s *idSpillSet) merge() error {
+func (s *Set) merge() error {
 	for len(s.runs) >= runMergeWidth {
 		tail := s.runs[len(s.runs)-runMergeWidth:]
 		if tail[0].level != tail[len(tail)-1].level {
@@ -169,14 +169,14 @@ func (s *idSpillSet) merge() error {
 	return nil
 }
 
-func (s *idSpillSet) nextPath() string {
+func (s *Set) nextPath() string {
 	s.seq++
 	return filepath.Join(s.dir, fmt.Sprintf("%s-%d.ids", s.name, s.seq))
 }
 
-// close removes the set's run files and frees its memory; the set must not
+// Close removes the set's run files and frees its memory; the set must not
 // be used after. It may be called more than once, and on nil.
-func (s *idSpillSet) close() error {
+func (s *Set) Close() error {
 	if s == nil || s.budget == nil {
 		return nil
 	}
@@ -188,7 +188,7 @@ func (s *idSpillSet) close() error {
 	b := s.budget
 	b.n -= s.mem.n
 	b.room -= s.mem.room
-	b.sets = slices.DeleteFunc(b.sets, func(o *idSpillSet) bool { return o == s })
+	b.sets = slices.DeleteFunc(b.sets, func(o *Set) bool { return o == s })
 	s.mem.release()
 	s.budget = nil
 	if err != nil {
@@ -197,36 +197,40 @@ func (s *idSpillSet) close() error {
 	return nil
 }
 
-// idBudget bounds the memory of the idSpillSets of a run (one a day),
-// together: limit keys, and idRoomPerKey·limit bytes of room for them.
+// Budget bounds the memory of the idSpillSets of a run (one a day),
+// together: limit keys, and roomPerKey·limit bytes of room for them.
 // Without the second bound, the days of a backfill sorted by time would
 // each keep the room they grew to while they were filled.
-type idBudget struct {
+type Budget struct {
 	limit int // keys in memory at most
 	n     int // keys in memory
 	room  int // bytes of the sets' idSets
-	sets  []*idSpillSet
+	sets  []*Set
 }
 
-// idMemoryKeys is the budget of an export: about 6 MB of keys in memory,
-// 10 MB at most. Tests make it small.
-var idMemoryKeys = 256 << 10
+// DefaultKeys is the budget of a run: about 6 MB of keys in memory,
+// 10 MB at most.
+const DefaultKeys = 256 << 10
 
-// idRoomPerKey bounds the bytes of room a key of the budget: an idSet
+// NewBudget returns a budget of keys keys in memory (at least 1): a run
+// of N distinct keys then keeps about 1.6 bytes a key beyond it.
+func NewBudget(keys int) *Budget { return &Budget{limit: max(1, keys)} }
+
+// roomPerKey bounds the bytes of room a key of the budget: an idSet
 // takes 19 to 24 bytes a key.
-const idRoomPerKey = 40
+const roomPerKey = 40
 
 // spill spills the day with the most keys in memory, which keeps its room
 // for the keys to come. When the room of all is above 3/4 of its bound, it
 // also spills the other days, fewest keys first, and frees their room
 // until it is below, and last the room of the day with the most keys (so
 // that the next spill is not one growth away).
-func (b *idBudget) spill() error {
-	big := slices.MaxFunc(b.sets, func(x, y *idSpillSet) int { return x.mem.n - y.mem.n })
+func (b *Budget) spill() error {
+	big := slices.MaxFunc(b.sets, func(x, y *Set) int { return x.mem.n - y.mem.n })
 	if err := big.spill(); err != nil {
 		return err
 	}
-	for b.room > idRoomPerKey*b.limit*3/4 {
+	for b.room > roomPerKey*b.limit*3/4 {
 		small := big
 		for _, s := range b.sets {
 			if s != big && s.mem.room > 0 && (small == big || s.mem.n < small.mem.n) {

@@ -1,4 +1,4 @@
-package export
+package dedup
 
 import (
 	"encoding/binary"
@@ -82,16 +82,16 @@ func randomKey(rnd *rand.Rand) (k [16]byte) {
 	return k
 }
 
-// TestIDSpillSet compares idSpillSet with a Go map, with a budget so small
+// TestIDSpillSet compares Set with a Go map, with a budget so small
 // that it spills and merges hundreds of times.
 func TestIDSpillSet(t *testing.T) {
 	for _, limit := range []int{10, 300} {
 		for _, ks := range keyStreams {
 			t.Run(ks.name, func(t *testing.T) {
 				rnd := rand.New(rand.NewPCG(uint64(limit), 9))
-				b := &idBudget{limit: limit}
-				s := newIDSpillSet(t.TempDir(), "dt=2023-01-01", b)
-				defer s.close()
+				b := NewBudget(limit)
+				s := NewSet(t.TempDir(), "dt=2023-01-01", b)
+				defer s.Close()
 				o := newOracle(t, s)
 				n := 20_000
 				if limit < 100 {
@@ -120,18 +120,18 @@ func TestIDSpillSet(t *testing.T) {
 // oracle checks a set against a map.
 type oracle struct {
 	t    *testing.T
-	s    *idSpillSet
+	s    *Set
 	m    map[[16]byte]bool
 	keys [][16]byte // distinct, in order
 }
 
-func newOracle(t *testing.T, s *idSpillSet) *oracle {
+func newOracle(t *testing.T, s *Set) *oracle {
 	return &oracle{t: t, s: s, m: map[[16]byte]bool{}}
 }
 
 func (o *oracle) check(k [16]byte) {
 	o.t.Helper()
-	got, err := o.s.add(k)
+	got, err := o.s.Add(k)
 	if err != nil {
 		o.t.Fatal(err)
 	}
@@ -171,10 +171,10 @@ func TestIDSpillSetDays(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(1, 2))
 			dir := t.TempDir()
-			b := &idBudget{limit: 5000}
+			b := NewBudget(5000)
 			var oracles []*oracle
 			for d := range 8 {
-				oracles = append(oracles, newOracle(t, newIDSpillSet(dir, "dt="+string(rune('a'+d)), b)))
+				oracles = append(oracles, newOracle(t, NewSet(dir, "dt="+string(rune('a'+d)), b)))
 			}
 			maxRoom := 0
 			for i := range 100_000 {
@@ -194,11 +194,11 @@ func TestIDSpillSetDays(t *testing.T) {
 					o.check(k)
 				}
 			}
-			if maxRoom > idRoomPerKey*b.limit+4096 {
+			if maxRoom > roomPerKey*b.limit+4096 {
 				t.Errorf("the days took %d bytes of room, budget %d keys", maxRoom, b.limit)
 			}
 			for _, o := range oracles {
-				if err := o.s.close(); err != nil {
+				if err := o.s.Close(); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -212,32 +212,16 @@ func TestIDSpillSetDays(t *testing.T) {
 	}
 }
 
-// TestExportSpillsInsertIDs exports with so small a budget of insert_ids
-// in memory that they spill every few rows, and requires the same output
-// as with the export's budget, with no spill file left behind.
-func TestExportSpillsInsertIDs(t *testing.T) {
-	dir := t.TempDir()
-	inputs := []string{filepath.Join(dir, "a.ndjson"), filepath.Join(dir, "b.csv")}
-	os.WriteFile(inputs[0], []byte(testNDJSON(3000)), 0o644)
-	os.WriteFile(inputs[1], []byte(testCSV(2000)), 0o644)
-	want := exportWith(t, inputs, 2, 1<<20)
-	defer func(keys int) { idMemoryKeys = keys }(idMemoryKeys)
-	idMemoryKeys = 20
-	if got := exportWith(t, inputs, 2, 1<<20); !equalFiles(t, want, got) {
-		t.Errorf("output differs when the insert_ids spill: %v", keys(got))
-	}
-}
-
 // TestIDSpillSetFiles checks that files are made only when a day spills
 // and removed on close.
 func TestIDSpillSetFiles(t *testing.T) {
 	base := t.TempDir()
-	quiet := newIDSpillSet(filepath.Join(base, "quiet"), "q", &idBudget{limit: 100})
-	busy := newIDSpillSet(filepath.Join(base, "busy"), "b", &idBudget{limit: 100})
+	quiet := NewSet(filepath.Join(base, "quiet"), "q", NewBudget(100))
+	busy := NewSet(filepath.Join(base, "busy"), "b", NewBudget(100))
 	rnd := rand.New(rand.NewPCG(1, 1))
-	quiet.add(randomKey(rnd))
+	quiet.Add(randomKey(rnd))
 	for range 5000 {
-		if _, err := busy.add(randomKey(rnd)); err != nil {
+		if _, err := busy.Add(randomKey(rnd)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -247,8 +231,8 @@ func TestIDSpillSetFiles(t *testing.T) {
 	if files, _ := os.ReadDir(filepath.Join(base, "busy")); len(files) != len(busy.runs) || len(files) == 0 {
 		t.Errorf("%d files for %d runs", len(files), len(busy.runs))
 	}
-	for _, s := range []*idSpillSet{quiet, busy, busy, nil} {
-		if err := s.close(); err != nil {
+	for _, s := range []*Set{quiet, busy, busy, nil} {
+		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -262,17 +246,17 @@ func TestIDSpillSetFiles(t *testing.T) {
 func TestIDSpillSetErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		break_ func(t *testing.T, dir string, s *idSpillSet)
+		break_ func(t *testing.T, dir string, s *Set)
 		want   string
 	}{
-		{"folder cannot be made", func(t *testing.T, dir string, s *idSpillSet) {
+		{"folder cannot be made", func(t *testing.T, dir string, s *Set) {
 			os.WriteFile(dir, nil, 0o644) // a file where the folder should be
 		}, "insert_id spill folder"},
-		{"folder removed", func(t *testing.T, dir string, s *idSpillSet) {
+		{"folder removed", func(t *testing.T, dir string, s *Set) {
 			spillUntilRuns(t, s, 1)
 			os.RemoveAll(dir)
 		}, "insert_id spill: open " + "DIR"},
-		{"run unreadable", func(t *testing.T, dir string, s *idSpillSet) {
+		{"run unreadable", func(t *testing.T, dir string, s *Set) {
 			spillUntilRuns(t, s, 3)
 			for _, r := range s.runs {
 				r.f.Close()
@@ -281,29 +265,29 @@ func TestIDSpillSetErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "spill")
-			s := newIDSpillSet(dir, "d", &idBudget{limit: 50})
-			defer s.close()
+			s := NewSet(dir, "d", NewBudget(50))
+			defer s.Close()
 			tc.break_(t, dir, s)
 			rnd := rand.New(rand.NewPCG(7, 7))
 			var err error
 			for i := 0; i < 1000 && err == nil; i++ {
-				_, err = s.add(randomKey(rnd))
+				_, err = s.Add(randomKey(rnd))
 			}
 			want := strings.ReplaceAll(tc.want, "DIR", dir)
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("error %v, want one with %q", err, want)
 			}
-			if _, again := s.add([16]byte{1}); again != err {
+			if _, again := s.Add([16]byte{1}); again != err {
 				t.Errorf("next add: %v, want the same error", again)
 			}
 		})
 	}
 }
 
-func spillUntilRuns(t *testing.T, s *idSpillSet, runs int) {
+func spillUntilRuns(t *testing.T, s *Set, runs int) {
 	rnd := rand.New(rand.NewPCG(8, 8))
 	for len(s.runs) < runs {
-		if _, err := s.add(randomKey(rnd)); err != nil {
+		if _, err := s.Add(randomKey(rnd)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package export
+package dedup
 
 import "math/bits"
 
@@ -12,7 +12,7 @@ import "math/bits"
 //
 // A key's shard is the top byte of its hash and its bucket the rest of the
 // hash scaled to the shard, so walking the shards and buckets in order
-// visits the keys nearly in hash order (idSpillSet sorts what it spills by
+// visits the keys nearly in hash order (Set sorts what it spills by
 // hash). The all-zero key, which marks an empty slot, is kept aside.
 type idSet struct {
 	shards  [256]idShard
@@ -148,7 +148,7 @@ func (s *idSet) release() {
 }
 
 // touch starts loading the bucket of hash h from memory and returns a
-// word of it (see idSpillSet.add).
+// word of it (see Set.Add).
 func (s *idSet) touch(h uint64) uint64 {
 	sh := &s.shards[h>>56]
 	if len(sh.buckets) == 0 {

@@ -1,4 +1,4 @@
-package export
+package dedup
 
 import (
 	"encoding/binary"
@@ -61,7 +61,7 @@ func testKeys(n int) [][16]byte {
 }
 
 // BenchmarkIDSet adds 1M and 5M keys, about 1% repeats, to the in-memory
-// idSet (unbounded), to the spilling idSpillSet with an export's budget
+// idSet (unbounded), to the spilling Set with an export's budget
 // and to a Go map. It reports ns/add, and heap-MB: the heap in use after
 // the adds minus before.
 func BenchmarkIDSet(b *testing.B) {
@@ -103,10 +103,10 @@ func addKeys(tb testing.TB, kind string, keys [][16]byte) float64 {
 		}
 		keep = &s
 	case "spill":
-		s := newIDSpillSet(tb.TempDir(), "d", &idBudget{limit: idMemoryKeys})
-		defer s.close()
+		s := NewSet(tb.TempDir(), "d", NewBudget(DefaultKeys))
+		defer s.Close()
 		for _, k := range keys {
-			if _, err := s.add(k); err != nil {
+			if _, err := s.Add(k); err != nil {
 				tb.Fatal(err)
 			}
 		}
