@@ -17,8 +17,10 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/agent/tally"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
@@ -71,7 +73,7 @@ func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &check{o: o, rw: rw, seen: map[[16]byte]struct{}{}}
+	c := &check{o: o, rw: rw, t: tally.New(rw)}
 	err = c.run(ctx, prefix)
 	var inv *InvalidError
 	if errors.As(err, &inv) {
@@ -87,12 +89,16 @@ func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 	return rep, err
 }
 
+// dedupKeys is how many insert_ids a check keeps in memory before they
+// spill to disk (dedup.NewBudget). Tests make it small.
+var dedupKeys = dedup.DefaultKeys
+
 type check struct {
 	o     Options
 	rw    *report.Writer
-	seen  map[[16]byte]struct{}
+	t     *tally.Tally
+	rows  *tally.Partition // checks, deduplicates and counts each row
 	files []commit.File
-	ev    validate.Event
 
 	// foreign names each file not in Hackle's exact schema, with how.
 	foreign []string
@@ -114,6 +120,15 @@ func (c *check) run(ctx context.Context, prefix string) error {
 		}
 		defer c.rewrite.remove()
 	}
+	c.rows, err = tally.NewPartition(c.t, tally.PartitionOptions{Rules: c.o.Rules, Day: c.o.Date,
+		Message: func(id, _ string) string {
+			return fmt.Sprintf("insert_id %s appears earlier in the partition; Hackle keeps the first", id)
+		},
+		TempDir: c.o.TempDir, BudgetKeys: dedupKeys})
+	if err != nil {
+		return err
+	}
+	defer c.rows.Close()
 	rep := c.rw.Report
 	for _, name := range names {
 		if err := c.file(ctx, prefix, name); err != nil {
@@ -124,16 +139,14 @@ func (c *check) run(ctx context.Context, prefix string) error {
 			return err
 		}
 	}
-	cnt, t := rep.Counts, &rep.Threshold
-	if cnt.Read > 0 {
-		t.ErrorRate = float64(cnt.Rejected) / float64(cnt.Read)
+	if err := c.t.CheckCounts(); err != nil {
+		return err
 	}
-	if t.ErrorRate > t.MaxErrorRate || (t.MaxErrors >= 0 && cnt.Rejected > t.MaxErrors) {
-		t.Exceeded = true
-		rep.Outcome = validate.OutcomeRejected
-		rep.OutcomeReason = fmt.Sprintf("%d of %d rows rejected (%.2f%%), above the limits; not sealed", cnt.Rejected, cnt.Read, 100*t.ErrorRate)
+	if reason := c.t.Threshold(c.o.Date, c.o.Date); reason != "" {
+		rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, reason+"; not sealed"
 		return &InvalidError{Reason: rep.OutcomeReason}
 	}
+	cnt := rep.Counts
 	rep.Partitions = []validate.PartitionStats{{Date: c.o.Date.String(), Rows: cnt.Written, Files: len(c.files)}}
 	for _, f := range c.files {
 		rep.Partitions[0].Bytes += f.Size
@@ -237,38 +250,17 @@ func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
 	return nil
 }
 
+// row checks one row; a valid one is written to the rewrite, if any.
 func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {
-	rep := c.rw.Report
-	rep.Counts.Read++
-	stats.Read++
-	errs, warns := r.Issues, []validate.Issue(nil)
-	if len(errs) == 0 {
-		errs, warns = c.o.Rules.Check(&r.Raw, &c.ev)
+	ev, v, err := c.rows.Row(stats, r)
+	if err != nil || v != tally.Accepted {
+		return err
 	}
-	rj := func() *validate.Reject {
-		return &validate.Reject{File: stats.File, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
-	}
-	if len(errs) > 0 {
-		stats.Rejected++
-		return c.rw.Reject(rj(), errs)
-	}
-	k := validate.UUIDKey(c.ev.InsertID)
-	if _, dup := c.seen[k]; dup {
-		stats.Duplicates++
-		d := rj()
-		d.Reason, d.Field, d.Value = validate.DuplicateInsertID, "insert_id", c.ev.InsertID
-		d.Message = fmt.Sprintf("insert_id %s appears earlier in the partition; Hackle keeps the first", c.ev.InsertID)
-		return c.rw.Duplicate(d)
-	}
-	c.seen[k] = struct{}{}
-	c.rw.Warn(warns)
-	rep.Counts.Written++
-	stats.Written++
-	if !keptAsStored(&r.Raw, &c.ev) {
+	if !keptAsStored(&r.Raw, ev) {
 		c.altered++
 	}
 	if c.rewrite != nil {
-		return c.rewrite.write(&c.ev)
+		return c.rewrite.write(ev)
 	}
 	return nil
 }
