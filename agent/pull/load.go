@@ -8,27 +8,32 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/agent/tally"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
 )
 
 // importer loads one partition version.
 type importer struct {
-	o     *Options
-	p     *partition
-	m     *commit.Manifest // nil: the partition has none
-	rw    *report.Writer
-	load  sink.Load
-	win   *state.Window
-	rules validate.Rules
-	seen  map[state.Key]struct{}
-	sum   sink.Summary
-	ev    validate.Event
+	o    *Options
+	p    *partition
+	m    *commit.Manifest // nil: the partition has none
+	rw   *report.Writer
+	load sink.Load
+	win  *state.Window
+	rows *tally.Partition // checks, deduplicates and counts each row
+	keys []state.Key      // the insert_ids loaded, for the state
+	sum  sink.Summary
 }
+
+// dedupKeys is how many insert_ids an import keeps in memory before they
+// spill to disk (dedup.NewBudget). Tests make it small.
+var dedupKeys = dedup.DefaultKeys
 
 // importPartition reads, checks and loads every part of p, commits the
 // load, then records the version (keys first, then the partition record):
@@ -62,8 +67,23 @@ func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manife
 		return err
 	}
 	defer win.Close()
-	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win, seen: map[state.Key]struct{}{},
-		rules: validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date}}
+	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win}
+	imp.rows, err = tally.NewPartition(tally.New(rw), tally.PartitionOptions{
+		Rules:   validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date},
+		Day:     p.Date,
+		Earlier: win,
+		Message: func(id, earlier string) string {
+			where := "in this partition"
+			if earlier != "" {
+				where = "in the partition of " + earlier + ", already imported"
+			}
+			return fmt.Sprintf("insert_id %s was already seen %s; the first row is kept", id, where)
+		},
+		TempDir: o.TempDir, BudgetKeys: dedupKeys})
+	if err != nil {
+		return err
+	}
+	defer imp.rows.Close()
 	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.Source.String(), SourceFiles: []string{}, AgentVersion: o.Version}
 	for _, name := range imp.files() {
 		if err := imp.file(ctx, name); err != nil {
@@ -93,12 +113,8 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 	if err := imp.load.Commit(ctx, &imp.sum); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
 	}
-	keys := make([]state.Key, 0, len(imp.seen))
-	for k := range imp.seen {
-		keys = append(keys, k)
-	}
 	st := imp.o.State
-	if err := st.WriteKeys(imp.sum.Date, keys); err != nil {
+	if err := st.WriteKeys(imp.sum.Date, imp.keys); err != nil {
 		return err
 	}
 	if err := st.Record(state.Imported{Date: imp.sum.Date, Version: pr.Version, Rows: imp.sum.Written,
@@ -168,57 +184,24 @@ func (imp *importer) file(ctx context.Context, name string) error {
 // row re-validates one row and loads it unless it is rejected or a
 // duplicate (in the partition, or imported on an earlier day of the window).
 func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceStats) error {
-	rep := imp.rw.Report
-	rep.Counts.Read++
-	stats.Read++
-	errs, warns := r.Issues, []validate.Issue(nil)
-	if len(errs) == 0 {
-		errs, warns = imp.rules.Check(&r.Raw, &imp.ev)
+	ev, v, err := imp.rows.Row(stats, r)
+	if v == tally.DuplicateEarlier && err == nil {
+		imp.sum.DuplicatesEarlier++
 	}
-	if len(errs) > 0 {
-		stats.Rejected++
-		return imp.rw.Reject(imp.reject(file, r), errs)
-	}
-	k := validate.UUIDKey(imp.ev.InsertID)
-	if _, dup := imp.seen[k]; dup {
-		return imp.duplicate(file, r, stats, "in this partition")
-	}
-	day, err := imp.win.Seen(k)
-	if err != nil {
+	if err != nil || v != tally.Accepted {
 		return err
 	}
-	if day != "" {
-		imp.sum.DuplicatesEarlier++
-		return imp.duplicate(file, r, stats, "in the partition of "+day+", already imported")
-	}
-	imp.seen[k] = struct{}{}
-	imp.rw.Warn(warns)
-	if err := imp.load.Write(&imp.ev); err != nil {
+	imp.keys = append(imp.keys, validate.UUIDKey(ev.InsertID))
+	if err := imp.load.Write(ev); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
 	}
-	rep.Counts.Written++
-	stats.Written++
 	return nil
-}
-
-func (imp *importer) duplicate(file string, r *tolerant.Row, stats *validate.SourceStats, where string) error {
-	stats.Duplicates++
-	rj := imp.reject(file, r)
-	rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", imp.ev.InsertID
-	rj.Message = fmt.Sprintf("insert_id %s was already seen %s; the first row is kept", imp.ev.InsertID, where)
-	return imp.rw.Duplicate(rj)
-}
-
-func (imp *importer) reject(file string, r *tolerant.Row) *validate.Reject {
-	return &validate.Reject{File: file, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
 }
 
 // finishReport sets the outcome of a partition's report.
 func finishReport(rep *validate.Report, err error) {
 	rep.FinishedAt = time.Now().UTC()
-	if rep.Counts.Read > 0 {
-		rep.Threshold.ErrorRate = float64(rep.Counts.Rejected) / float64(rep.Counts.Read)
-	}
+	tally.RunThreshold(rep) // the error rate: pull has no limits
 	switch e := err.(type) {
 	case nil:
 		rep.Outcome = validate.OutcomeCommitted
