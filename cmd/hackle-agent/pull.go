@@ -95,6 +95,7 @@ func runPullCommand(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	limitMemoryFlat(c.Context)
 	if cfg.watch {
 		return watchPull(c.Context, cfg, log, os.Stderr)
 	}

@@ -51,6 +51,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	limitMemoryFlat(ctx)
 	st, err := store.Open(ctx, root, storeOptions(c))
 	if err != nil {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
