@@ -68,6 +68,13 @@ func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manife
 	}
 	defer win.Close()
 	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win}
+	if m != nil { // room for the keys at once, not copies of a growing slice
+		var rows int64
+		for _, f := range m.Files {
+			rows += max(f.Rows, 0)
+		}
+		imp.keys = make([]state.Key, 0, min(rows, 1<<24)) // checked against the files as they are read
+	}
 	imp.rows, err = tally.NewPartition(tally.New(rw), tally.PartitionOptions{
 		Rules:   validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date},
 		Day:     p.Date,
