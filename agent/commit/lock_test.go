@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/store/file"
 )
@@ -56,7 +57,7 @@ func (s intruderStore) Lock(ctx context.Context, name string, o store.Owner) (st
 }
 
 func (s intruderStore) Put(ctx context.Context, key string, r io.Reader, size int64) error {
-	if strings.HasSuffix(key, ManifestName) {
+	if strings.HasSuffix(key, partition.ManifestName) {
 		s.Store.Put(ctx, "dt=2023-01-01/000000000009.parquet", bytes.NewReader([]byte("x")), 1)
 	}
 	return s.Store.Put(ctx, key, r, size)
@@ -76,17 +77,17 @@ func TestPublishRelistsBeforeSuccess(t *testing.T) {
 	if !errors.As(err, &le) || !strings.Contains(err.Error(), "000000000009.parquet") {
 		t.Fatalf("Publish: %v, want a *ListingError naming 000000000009.parquet", err)
 	}
-	if _, ok := listing(t, base)[SuccessName]; ok {
+	if _, ok := listing(t, base)[partition.SuccessName]; ok {
 		t.Error("_SUCCESS written over an unexpected file")
 	}
-	m, _, err := ReadManifest(ctx, base, "2023-01-01")
+	m, _, err := partition.ReadManifest(ctx, base, "2023-01-01")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Seal(ctx, base, m); err == nil {
 		t.Error("Seal sealed a folder with an extra data file")
 	}
-	if _, ok := listing(t, base)[SuccessName]; ok {
+	if _, ok := listing(t, base)[partition.SuccessName]; ok {
 		t.Error("Seal wrote _SUCCESS over an unexpected file")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	sinkfile "github.com/hackle/hackle-agent/agent/pull/sink/file"
 	"github.com/hackle/hackle-agent/agent/pull/state"
@@ -113,9 +114,9 @@ func (e *env) export(date string, evs []validate.Event, partRows int64) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	m := &commit.Manifest{Format: commit.ManifestFormat, Date: date, Schema: commit.Schema, Files: []commit.File{}}
+	m := &partition.Manifest{Format: partition.ManifestFormat, Date: date, Schema: commit.Schema, Files: []partition.Part{}}
 	for _, p := range infos {
-		m.Files = append(m.Files, commit.File{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
+		m.Files = append(m.Files, partition.Part{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
 		m.TotalRows += p.Rows
 		m.TotalBytes += p.Size
 	}
