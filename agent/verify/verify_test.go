@@ -3,12 +3,16 @@ package verify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/hackle/hackle-agent/agent/store"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -52,5 +56,47 @@ func TestSparkPartition(t *testing.T) {
 		case strict && !errors.As(err, &inv):
 			t.Errorf("--strict-schema: err %v, want an InvalidError naming the schema difference", err)
 		}
+	}
+}
+
+// vanishingStore loses key once it is listed, as when another tool
+// rewrites the partition while it is checked.
+type vanishingStore struct {
+	store.Store
+	key string
+}
+
+func (s vanishingStore) Get(ctx context.Context, key string) (io.ReadCloser, error) {
+	if key == s.key {
+		return nil, fmt.Errorf("get %s: %w", key, store.ErrNotExist)
+	}
+	return s.Store.Get(ctx, key)
+}
+
+// TestPartFaultsAreInvalid: a part that cannot be used (here one that
+// disappears while it is checked) makes the partition invalid, as pull
+// refuses it, rather than failing the run.
+func TestPartFaultsAreInvalid(t *testing.T) {
+	root := t.TempDir()
+	part := filepath.Join(root, "dt=2023-01-01")
+	os.MkdirAll(part, 0o755)
+	ts, key, id := int64(1672574400123456), "purchase", "8fb8e088-9245-4fce-bb87-7e09d9917ed6"
+	rows := []sparkRow{{TS: &ts, EventKey: &key, InsertID: &id, MetricValue: 1,
+		Identifiers: map[string]string{"id": "u1"}}}
+	for _, name := range []string{"part-00000.parquet", "part-00001.parquet"} {
+		if err := parquet.WriteFile(filepath.Join(part, name), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs, err := storefile.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	date, _ := validate.ParseDate("2023-01-01")
+	rep, err := Partition(context.Background(), Options{Store: vanishingStore{fs, "dt=2023-01-01/part-00001.parquet"}, Date: date,
+		ReportDir: filepath.Join(root, "r"), MaxErrorRate: 1, MaxErrors: -1})
+	var inv *InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(inv.Reason, "part-00001.parquet disappeared") || rep.Outcome != validate.OutcomeRejected {
+		t.Errorf("err %v, outcome %q; want an InvalidError naming the part and the partition rejected", err, rep.Outcome)
 	}
 }
