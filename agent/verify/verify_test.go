@@ -30,21 +30,30 @@ type sparkRow struct {
 	PlatformProps map[string]string `parquet:"platform_properties"`
 }
 
-func TestSparkPartition(t *testing.T) {
-	root := t.TempDir()
+// sparkPartition writes parts, each holding one valid row as Spark
+// writes it, into dt=2023-01-01 of a folder store.
+func sparkPartition(t *testing.T, parts ...string) (root string, st store.Store) {
+	root = t.TempDir()
 	part := filepath.Join(root, "dt=2023-01-01")
 	os.MkdirAll(part, 0o755)
 	ts, key, id := int64(1672574400123456), "purchase", "8fb8e088-9245-4fce-bb87-7e09d9917ed6"
 	rows := []sparkRow{{TS: &ts, EventKey: &key, InsertID: &id, MetricValue: 12.5,
 		Identifiers:   map[string]string{"id": "u1", "device_id": "d1"},
 		PlatformProps: map[string]string{"osname": "android", "appversion": "1.0"}}}
-	if err := parquet.WriteFile(filepath.Join(part, "part-00000.snappy.parquet"), rows); err != nil {
-		t.Fatal(err)
+	for _, name := range parts {
+		if err := parquet.WriteFile(filepath.Join(part, name), rows); err != nil {
+			t.Fatal(err)
+		}
 	}
 	st, err := storefile.New(root)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root, st
+}
+
+func TestSparkPartition(t *testing.T) {
+	root, st := sparkPartition(t, "part-00000.snappy.parquet")
 	date, _ := validate.ParseDate("2023-01-01")
 	for _, strict := range []bool{false, true} {
 		rep, err := Partition(context.Background(), Options{Store: st, Date: date, ReportDir: filepath.Join(root, "r"),
@@ -77,21 +86,7 @@ func (s vanishingStore) Get(ctx context.Context, key string) (io.ReadCloser, err
 // disappears while it is checked) makes the partition invalid, as pull
 // refuses it, rather than failing the run.
 func TestPartFaultsAreInvalid(t *testing.T) {
-	root := t.TempDir()
-	part := filepath.Join(root, "dt=2023-01-01")
-	os.MkdirAll(part, 0o755)
-	ts, key, id := int64(1672574400123456), "purchase", "8fb8e088-9245-4fce-bb87-7e09d9917ed6"
-	rows := []sparkRow{{TS: &ts, EventKey: &key, InsertID: &id, MetricValue: 1,
-		Identifiers: map[string]string{"id": "u1"}}}
-	for _, name := range []string{"part-00000.parquet", "part-00001.parquet"} {
-		if err := parquet.WriteFile(filepath.Join(part, name), rows); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fs, err := storefile.New(root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, fs := sparkPartition(t, "part-00000.parquet", "part-00001.parquet")
 	date, _ := validate.ParseDate("2023-01-01")
 	rep, err := Partition(context.Background(), Options{Store: vanishingStore{fs, "dt=2023-01-01/part-00001.parquet"}, Date: date,
 		ReportDir: filepath.Join(root, "r"), MaxErrorRate: 1, MaxErrors: -1})
