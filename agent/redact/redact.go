@@ -50,7 +50,8 @@ func hook(u *url.URL) Hook {
 // When raw is not a valid URL (an unencoded '%', '/', '#', '?' or '@' in a
 // password, a bad port) the boundaries of its parts are uncertain, so it
 // is masked conservatively: every secret parameter's value up to the next
-// '&', then everything between "://" and the last '@', even when that
+// '&' (every parameter's, when the scheme has a hook, which needs a parsed
+// URL), then everything between "://" and the last '@', even when that
 // hides more than the secret.
 func URL(raw string) string {
 	i := strings.Index(raw, "://")
@@ -137,11 +138,17 @@ type span struct{ start, end int }
 
 // queryValues finds the values of the secret parameters of a query; a
 // value runs to the next '&' (in a URL that does not parse, a '#' or a
-// space after password= is more likely part of it than a fragment).
+// space after password= is more likely part of it than a fragment). For a
+// scheme with a hook every parameter counts as secret: the hook cannot
+// say which are when the URL does not parse.
 func queryValues(s string) []span {
 	var out []span
+	all := false
+	if i := strings.Index(s, "://"); i > 0 {
+		_, all = hooks.Load(strings.ToLower(s[:i]))
+	}
 	for _, m := range queryName.FindAllStringSubmatchIndex(s, -1) {
-		if !secretKey(s[m[2]:m[3]]) {
+		if !all && !secretKey(s[m[2]:m[3]]) {
 			continue
 		}
 		end := strings.IndexByte(s[m[1]:], '&')
