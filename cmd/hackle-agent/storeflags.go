@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/option"
+	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/gcs" // gs:// and gcs://
 	_ "github.com/hackle/hackle-agent/agent/store/s3"  // s3://
@@ -24,6 +25,17 @@ func storeFlags() []cli.Flag {
 // backend the ones it declares.
 func storeOptions(c *cli.Context) store.Options {
 	return optionValues(c, store.OptionSpecs())
+}
+
+// sinkFlags are pull's flags for the registered sink backends' options
+// (--table…); the --sink flag itself belongs to pull.
+func sinkFlags() []cli.Flag {
+	return optionFlags(sink.OptionSpecs())
+}
+
+// sinkOptions collects the sink flags for sink.Open.
+func sinkOptions(c *cli.Context) sink.Options {
+	return optionValues(c, sink.OptionSpecs())
 }
 
 // optionFlags makes a flag of each backend option, named and set from the
