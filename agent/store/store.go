@@ -1,6 +1,7 @@
 // Package store is the one interface over the places a partition lives: a
-// local folder, S3 and GCS. Backends live in sub-packages and are picked by
-// URL scheme in Open.
+// local folder, S3 and GCS. Backends live in sub-packages, each registering
+// a Backend (its schemes, options, permissions, policy and redaction), and
+// are picked by URL scheme in Open (docs/backends.md).
 package store
 
 import (
