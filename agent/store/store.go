@@ -48,8 +48,9 @@ type Store interface {
 	// Delete removes key. Deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
 
-	// String names the store for messages, e.g. "s3://bucket/prefix". It
-	// never contains a credential.
+	// String names the store for messages, e.g. "s3://bucket/prefix" (a
+	// folder: its path). It never contains a credential. Its scheme names
+	// the backend (PermissionsOf).
 	String() string
 }
 
