@@ -78,6 +78,17 @@ func TestRegisteredBackendCheck(t *testing.T) {
 	}
 }
 
+// TestUnsupportedDestinationRedacted: a scheme no backend serves is
+// refused without printing the location's secrets.
+func TestUnsupportedDestinationRedacted(t *testing.T) {
+	for _, args := range [][]string{{"check"}, {"policy"}, {"export", "--input", repoFile(t, "testdata/samples/events.ndjson")}} {
+		out, err := runApp(t, append(args, "--dest", "ftp://h/p?sig=Zq9xSig")...)
+		if err == nil || !strings.Contains(err.Error(), "ftp") || strings.Contains(err.Error()+out, "Zq9x") {
+			t.Errorf("%s: err %v\n%s", args[0], err, out)
+		}
+	}
+}
+
 func TestRegisteredBackendPolicy(t *testing.T) {
 	out, err := runApp(t, "policy", "--dest", "memtest://bucket/events")
 	if err != nil || !strings.Contains(out, "grant mt.* on bucket\n") || !strings.Contains(out, "note: memtest note") {
