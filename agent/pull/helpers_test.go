@@ -13,7 +13,6 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
-	"github.com/hackle/hackle-agent/agent/pull/sink"
 	sinkfile "github.com/hackle/hackle-agent/agent/pull/sink/file"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/store"
@@ -40,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	if e.src, err = storefile.New(e.srcDir); err != nil {
 		t.Fatal(err)
 	}
-	if e.sink, err = sinkfile.New(filepath.Join(root, "sink"), sink.Options{}); err != nil {
+	if e.sink, err = sinkfile.New(filepath.Join(root, "sink"), sinkfile.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if e.state, err = state.Open(filepath.Join(root, "state")); err != nil {

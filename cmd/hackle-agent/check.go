@@ -51,7 +51,7 @@ func destURL(dest string) (string, error) {
 			return dest, nil
 		}
 	}
-	return "", usagef("unsupported destination %q: use one of %s", dest, strings.Join(store.Schemes(), ", "))
+	return "", usagef("unsupported destination %q: use one of %s", store.Redact(dest), strings.Join(store.Schemes(), ", "))
 }
 
 // runCheck opens dest, runs the permission check and prints its table.

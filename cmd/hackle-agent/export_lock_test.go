@@ -48,7 +48,7 @@ func s3LockDest(t *testing.T) lockDest {
 		t.Setenv(k, v)
 	}
 	url := "s3://" + bucket + "/hackle"
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: endpoint, PathStyle: true})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": endpoint, "path-style": "true"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func s3LockDest(t *testing.T) lockDest {
 func gcsLockDest(t *testing.T) lockDest {
 	endpoint, bucket := newGCSBucket(t, "lock")
 	url := "gs://" + bucket + "/hackle"
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: endpoint})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": endpoint})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,6 @@ func pullCommand() *cli.Command {
 	flags := []cli.Flag{
 		stringFlag("source", "", "bucket root to import from: s3://bucket/prefix, gs://bucket/prefix or a folder", "s"),
 		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
-		stringFlag("table", "hackle_events", "PostgreSQL sink: table (created if missing; schema.table accepted)"),
 		stringFlag("state-dir", "", "state folder (default <sink>/_hackle_pull_state for a folder sink, else ./hackle-pull-state)"),
 		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
@@ -51,6 +50,7 @@ func pullCommand() *cli.Command {
 		stringFlag("deadline", "", "HH:MM by which yesterday's partition must be imported; an error is logged (exit 4 without --watch) when it is not"),
 		stringFlag("deadline-tz", "UTC", "time zone of --deadline, e.g. Asia/Seoul"),
 	}
+	flags = append(flags, sinkFlags()...)
 	flags = append(flags, storeFlags()...)
 	flags = append(flags, logFlags()...)
 	return &cli.Command{
@@ -74,6 +74,7 @@ Exit codes: 0 ok, 1 usage error, 2 runtime failure, 3 a partition was refused,
 type pullConfig struct {
 	source, sink, table, stateDir, reportDir string
 	storeOpts                                store.Options
+	sinkOpts                                 sink.Options
 	date, from, to                           validate.Date
 	since, dedupDays                         int
 	time                                     validate.TimeFormat
@@ -104,7 +105,7 @@ func runPullCommand(c *cli.Context) error {
 func pullFlags(c *cli.Context) (*pullConfig, error) {
 	cfg := &pullConfig{
 		source: c.String("source"), sink: c.String("sink"), table: c.String("table"),
-		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c),
+		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c), sinkOpts: sinkOptions(c),
 		since: c.Int("since"), dedupDays: c.Int("dedup-days"), deleteAfter: c.Bool("delete-after"),
 		watch: c.Bool("watch"), interval: c.Duration("interval"), quiet: c.Bool("quiet"),
 	}
@@ -230,7 +231,7 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, err
 	}
 	defer st.Close()
-	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
+	sk, err := sink.Open(ctx, cfg.sink, cfg.sinkOpts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -36,8 +36,17 @@ var columns = []string{
 }
 
 func init() {
-	sink.Register("postgres", Open)
-	sink.Register("postgresql", Open)
+	sink.Register(sink.Backend[Options]{
+		Schemes: []string{"postgres", "postgresql"},
+		Open: func(ctx context.Context, url string, opts *Options) (sink.Sink, error) {
+			return Open(ctx, url, *opts)
+		},
+	})
+}
+
+// Options configure the PostgreSQL sink; pull makes a flag of each.
+type Options struct {
+	Table string `option:"table" default:"hackle_events" help:"PostgreSQL sink: table (created if missing; schema.table accepted)"`
 }
 
 // Sink is a connection to the database and the table it loads.
@@ -52,7 +61,7 @@ var _ sink.Sink = (*Sink)(nil)
 // Open connects to url (postgres://user:pw@host:port/db?sslmode=…) and
 // creates the table and its partition_date index when missing. A
 // schema-qualified table ("analytics.events") is accepted.
-func Open(ctx context.Context, url string, opts sink.Options) (sink.Sink, error) {
+func Open(ctx context.Context, url string, opts Options) (sink.Sink, error) {
 	table := opts.Table
 	if table == "" {
 		table = DefaultTable

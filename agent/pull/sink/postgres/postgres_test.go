@@ -42,7 +42,7 @@ func openTable(t *testing.T) (*Sink, string) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	table := "pull_test_" + hex.EncodeToString(b)
-	s, err := Open(context.Background(), url, sink.Options{Table: table})
+	s, err := Open(context.Background(), url, Options{Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestOpenNeverPrintsPassword(t *testing.T) {
 		"postgresql://127.0.0.1:1/analytics?user=hackle&password=" + pw + "&connect_timeout=2",
 		"postgres://127.0.0.1:x/analytics?password=Zq9x#" + pw,
 	} {
-		_, err := Open(context.Background(), raw, sink.Options{})
+		_, err := Open(context.Background(), raw, Options{})
 		if err == nil {
 			t.Errorf("Open(%q) succeeded", raw)
 			continue
