@@ -11,6 +11,7 @@ import (
 	"io"
 
 	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // Names inside a partition folder.
@@ -21,10 +22,9 @@ const (
 	ManifestFormat = "hackle-agent/partition/v1"
 )
 
-// Schema describes the Parquet schema the parts follow (docs/schema.md).
-const Schema = "ts TIMESTAMP(MILLIS,UTC), event_key STRING, identifiers MAP<STRING,STRING>, insert_id STRING, " +
-	"metric_value DECIMAL(24,6), user_properties MAP<STRING,STRING>, event_properties MAP<STRING,STRING>, " +
-	"platform_properties MAP<STRING,STRING>"
+// Schema describes the Parquet schema the parts follow (docs/schema.md),
+// as schema.Text spells the declaration. Manifests are compared by it.
+var Schema = schema.Text()
 
 // Manifest is _manifest.json. It holds nothing that changes between two runs
 // over the same inputs (no clock time), so that re-runs are byte-identical.
