@@ -12,10 +12,13 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	agentversion "github.com/hackle/hackle-agent/version"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is the agent's version, stamped at build time with -ldflags
+// "-X github.com/hackle/hackle-agent/version.Version=…".
+var version = agentversion.Version
 
 // commands is filled by each command file's init function, the way restic
 // registers its cobra commands: one file per command, none of them known here.
