@@ -10,8 +10,6 @@ import (
 	"github.com/hackle/hackle-agent/converters/source"
 )
 
-func init() { commands = append(commands, initCommand()) }
-
 func initCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "init",

@@ -25,8 +25,6 @@ import (
 	"github.com/hackle/hackle-agent/validate"
 )
 
-func init() { commands = append(commands, pullCommand()) }
-
 // defaultSink is where pull puts rows when --sink is not given.
 const defaultSink = "hackle-pull"
 
