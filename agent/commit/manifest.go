@@ -5,7 +5,8 @@
 // partition's.
 package commit
 
-// Schema describes the Parquet schema the parts follow (docs/schema.md).
-const Schema = "ts TIMESTAMP(MILLIS,UTC), event_key STRING, identifiers MAP<STRING,STRING>, insert_id STRING, " +
-	"metric_value DECIMAL(24,6), user_properties MAP<STRING,STRING>, event_properties MAP<STRING,STRING>, " +
-	"platform_properties MAP<STRING,STRING>"
+import "github.com/hackle/hackle-agent/converters/schema"
+
+// Schema describes the Parquet schema the parts follow (docs/schema.md),
+// as schema.Text spells the declaration. Manifests are compared by it.
+var Schema = schema.Text()

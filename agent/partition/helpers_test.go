@@ -64,7 +64,7 @@ func s3Store(t *testing.T) store.Store {
 		}
 		admin.DeleteBucket(ctx, &awss3.DeleteBucketInput{Bucket: &bucket})
 	})
-	st, err := store.Open(ctx, "s3://"+bucket+"/events", store.Options{Endpoint: v[0], PathStyle: true})
+	st, err := store.Open(ctx, "s3://"+bucket+"/events", store.Options{"endpoint": v[0], "path-style": "true"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
-func init() { commands = append(commands, checkCommand()) }
-
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",

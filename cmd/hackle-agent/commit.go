@@ -13,8 +13,6 @@ import (
 	"github.com/hackle/hackle-agent/validate"
 )
 
-func init() { commands = append(commands, commitCommand()) }
-
 func commitCommand() *cli.Command {
 	flags := []cli.Flag{
 		destFlag(),

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/urfave/cli/v2"
 )
 
 // The export's memory is mostly bounded buffers (chunks in flight, one row
@@ -28,6 +30,16 @@ const (
 // memoryLimitFor is the soft memory limit for a live heap of live bytes.
 func memoryLimitFor(live uint64) int64 {
 	return max(memoryFloor, int64(float64(live)*memoryGrowth))
+}
+
+// withMemoryLimit makes cmd run under limitMemory.
+func withMemoryLimit(cmd *cli.Command) *cli.Command {
+	action := cmd.Action
+	cmd.Action = func(c *cli.Context) error {
+		limitMemory(c.Context)
+		return action(c)
+	}
+	return cmd
 }
 
 // limitMemory keeps the soft memory limit at memoryLimitFor the live heap

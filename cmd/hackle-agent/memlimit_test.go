@@ -1,6 +1,13 @@
 package main
 
-import "testing"
+import (
+	"context"
+	"io"
+	"math"
+	"os"
+	"runtime/debug"
+	"testing"
+)
 
 func TestMemoryLimitFor(t *testing.T) {
 	for _, tc := range []struct {
@@ -14,6 +21,39 @@ func TestMemoryLimitFor(t *testing.T) {
 	} {
 		if got := memoryLimitFor(tc.live); got != tc.want {
 			t.Errorf("memoryLimitFor(%d MiB) = %d MiB, want %d MiB", tc.live>>20, got>>20, tc.want>>20)
+		}
+	}
+}
+
+// TestRowCommandsLimitMemory runs each command in this process (each
+// stops at a usage error) and checks that export, pull and validate set
+// the soft memory limit, and the others leave it alone.
+func TestRowCommandsLimitMemory(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for _, tc := range []struct {
+		args    []string
+		limited bool
+	}{
+		{[]string{"export"}, true},
+		{[]string{"pull"}, true},
+		{[]string{"validate"}, true},
+		{[]string{"validate", "--partition", ""}, true},
+		{[]string{"policy"}, false},
+		{[]string{"init"}, false},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		debug.SetMemoryLimit(math.MaxInt64)
+		app := newApp()
+		app.Writer, app.ErrWriter = io.Discard, io.Discard
+		err := app.RunContext(ctx, append([]string{"hackle-agent"}, tc.args...))
+		cancel()
+		if !isUsage(err) {
+			t.Errorf("%v: %v, want a usage error", tc.args, err)
+		}
+		if got := debug.SetMemoryLimit(-1) == memoryFloor; got != tc.limited {
+			t.Errorf("%v: soft memory limit set %v, want %v", tc.args, got, tc.limited)
 		}
 	}
 }

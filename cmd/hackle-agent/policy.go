@@ -9,8 +9,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
-func init() { commands = append(commands, policyCommand()) }
-
 func policyCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "policy",

@@ -92,20 +92,7 @@ func Open(ctx context.Context, url string, opts Options) (sink.Sink, error) {
 func (s *Sink) createTable(ctx context.Context) error {
 	t := s.table.Sanitize()
 	idx := pgx.Identifier{s.table[len(s.table)-1] + "_source_date_idx"}.Sanitize()
-	sql := `CREATE TABLE IF NOT EXISTS ` + t + ` (
-	source              text          NOT NULL,
-	partition_date      date          NOT NULL,
-	partition_version   text          NOT NULL,
-	ts                  timestamptz   NOT NULL,
-	event_key           text          NOT NULL,
-	identifiers         jsonb         NOT NULL,
-	insert_id           uuid          NOT NULL,
-	metric_value        numeric(24,6) NOT NULL,
-	user_properties     jsonb         NOT NULL,
-	event_properties    jsonb         NOT NULL,
-	platform_properties jsonb         NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ` + idx + ` ON ` + t + ` (source, partition_date)`
+	sql := createTableSQL(t, idx)
 	if _, err := s.conn.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("postgres: create table %s: %w", t, err)
 	}
