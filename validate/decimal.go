@@ -3,15 +3,17 @@ package validate
 import (
 	"math/big"
 	"strings"
+
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // DecimalScale is the number of decimals of metric_value, DECIMAL(24,6).
-const DecimalScale = 6
+const DecimalScale = schema.DecimalScale
 
 // maxUnscaled is 10^24, one more than the largest unscaled DECIMAL(24,6).
 var maxUnscaled = func() u128 {
 	u := u128{0, 1}
-	for range 24 {
+	for range schema.DecimalPrecision {
 		u = u.mul10add(0)
 	}
 	return u
@@ -34,7 +36,7 @@ func ParseDecimal(text string) (d Decimal, rounded bool, reason Reason) {
 	if !ok {
 		return d, false, MetricInvalid
 	}
-	q, first, rest, ok := n.scaled(DecimalScale, 24)
+	q, first, rest, ok := n.scaled(DecimalScale, schema.DecimalPrecision)
 	if !ok {
 		return d, false, MetricTooLarge
 	}

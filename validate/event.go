@@ -3,6 +3,8 @@
 // change. Export, validate and pull all share it.
 package validate
 
+import "github.com/hackle/hackle-agent/converters/schema"
+
 // KV is one map entry. Maps are kept as ordered slices so that "first key
 // wins" is well defined and output is deterministic.
 type KV struct {
@@ -39,4 +41,4 @@ type Event struct {
 // Decimal is a DECIMAL(24,6) value as Parquet stores it in a
 // FIXED_LEN_BYTE_ARRAY(11): the unscaled integer (value × 10^6) in big-endian
 // two's complement.
-type Decimal [11]byte
+type Decimal [schema.DecimalLength]byte

@@ -1,3 +1,8 @@
+// Package access exercises the permissions Hackle asks for on a customer's
+// bucket (docs/schema.md) against a real store (Check) and prints the
+// result as a table. Which permission each step needs is the store
+// backend's to say (store.Backend.Permissions), as is the policy that
+// grants them (store.PolicyFor).
 package access
 
 import (
@@ -8,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/store"
@@ -45,7 +49,10 @@ const ProbePrefix = "_hackle_agent_check_"
 // error is for a check that could not run at all (a canceled context);
 // missing permissions are failed results.
 func Check(ctx context.Context, st store.Store) ([]CheckResult, error) {
-	perms := permissionsFor(st)
+	perms, err := store.PermissionsOf(st)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", st, err)
+	}
 	key := ProbePrefix + randomHex(8)
 	body := []byte("hackle-agent check probe " + time.Now().UTC().Format(time.RFC3339) + "\n")
 	var rs []CheckResult
@@ -53,31 +60,19 @@ func Check(ctx context.Context, st store.Store) ([]CheckResult, error) {
 		rs = append(rs, result(step, perm, err))
 		return err == nil
 	}
-	rs = append(rs, probeBucket(ctx, st, perms.bucket))
-	add("list under the prefix", perms.list, listOne(ctx, st))
-	put := add("put probe object "+key, perms.put, st.Put(ctx, key, bytes.NewReader(body), int64(len(body))))
+	rs = append(rs, probeBucket(ctx, st, perms.Bucket))
+	add("list under the prefix", perms.List, listOne(ctx, st))
+	put := add("put probe object "+key, perms.Put, st.Put(ctx, key, bytes.NewReader(body), int64(len(body))))
 	if put {
-		add("get probe object", perms.get, readBack(ctx, st, key, body))
+		add("get probe object", perms.Get, readBack(ctx, st, key, body))
 	} else {
-		rs = append(rs, notRun("get probe object", perms.get))
+		rs = append(rs, notRun("get probe object", perms.Get))
 	}
-	rs = append(rs, probeVersion(ctx, st, key, perms.version, put))
-	if !add("delete probe object", perms.delete, st.Delete(ctx, key)) && put {
+	rs = append(rs, probeVersion(ctx, st, key, perms.Version, put))
+	if !add("delete probe object", perms.Delete, st.Delete(ctx, key)) && put {
 		rs[len(rs)-1].Detail += fmt.Sprintf(" (the probe %s is left behind: remove it by hand)", key)
 	}
 	return rs, ctx.Err()
-}
-
-type permissions struct{ bucket, list, put, get, version, delete string }
-
-func permissionsFor(st store.Store) permissions {
-	switch s := st.String(); {
-	case strings.HasPrefix(s, "s3://"):
-		return permissions{"s3:GetBucketLocation", "s3:ListBucket", "s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject"}
-	case strings.HasPrefix(s, "gs://"), strings.HasPrefix(s, "gcs://"):
-		return permissions{"storage.buckets.get", "storage.objects.list", "storage.objects.create", "storage.objects.get", "storage.objects.get", "storage.objects.delete"}
-	}
-	return permissions{"read folder", "list folder", "write", "read", "read", "delete"}
 }
 
 func result(step, perm string, err error) CheckResult {

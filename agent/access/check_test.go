@@ -75,7 +75,7 @@ func (s s3server) newBucket(t *testing.T) string {
 
 func openS3(t *testing.T, s s3server, url string) store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: s.endpoint, PathStyle: true})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": s.endpoint, "path-style": "true"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestCheckGCS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Bucket(bucket).Delete(ctx)
-	st, err := store.Open(ctx, "gs://"+bucket+"/test/prefix-custom", store.Options{Endpoint: ep})
+	st, err := store.Open(ctx, "gs://"+bucket+"/test/prefix-custom", store.Options{"endpoint": ep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestCheckGCS(t *testing.T) {
 
 func TestCheckGCSMissingBucket(t *testing.T) {
 	ep := storetest.Env(t, "HACKLE_TEST_GCS_ENDPOINT")[0]
-	st, err := store.Open(context.Background(), "gs://"+storetest.UniqueName("no-such")+"/p", store.Options{Endpoint: ep})
+	st, err := store.Open(context.Background(), "gs://"+storetest.UniqueName("no-such")+"/p", store.Options{"endpoint": ep})
 	if err != nil {
 		t.Fatal(err)
 	}

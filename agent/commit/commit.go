@@ -13,14 +13,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
+	"github.com/hackle/hackle-agent/validate"
 )
 
 // Partition is one day's staged output, ready to publish.
 type Partition struct {
-	Date     string    // YYYY-MM-DD
-	Dir      string    // local folder holding the staged part files
-	Manifest *Manifest // Files lists the staged parts in order
+	Date     string              // YYYY-MM-DD
+	Dir      string              // local folder holding the staged part files
+	Manifest *partition.Manifest // Files lists the staged parts in order
 }
 
 // Result says what Publish did.
@@ -50,7 +52,7 @@ type Result struct {
 // staged files.
 func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger) (Result, error) {
 	var res Result
-	prefix := PartitionPrefix(p.Date)
+	prefix := partition.Prefix(p.Date)
 	newManifest := p.Manifest.Encode()
 	l, err := lockPartition(ctx, st, p.Date)
 	if err != nil {
@@ -59,15 +61,15 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 	defer unlock(ctx, l, log)
 	abortUploads(ctx, st, prefix, log)
 
-	existing, err := listPartition(ctx, st, prefix)
+	listed, err := listPartition(ctx, st, p.Date)
 	if err != nil {
 		return res, err
 	}
-	_, committed := existing[SuccessName]
-	var old *Manifest
+	committed, existing := listed.Ready(), listed.Objects
+	var old *partition.Manifest
 	if committed {
 		var oldBytes []byte
-		old, oldBytes, err = ReadManifest(ctx, st, p.Date)
+		old, oldBytes, err = partition.ReadManifest(ctx, st, p.Date)
 		switch {
 		case errors.Is(err, store.ErrNotExist):
 			old = nil // committed by another tool; nothing to trust
@@ -76,7 +78,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		case err != nil:
 			log.Warn("ignoring an unreadable manifest", "partition", prefix, "err", err)
 			old = nil
-		case bytes.Equal(oldBytes, newManifest) && matches(existing, p.Manifest.Files):
+		case bytes.Equal(oldBytes, newManifest) && matches(listed, p.Manifest.Files):
 			return res, nil
 		}
 	}
@@ -84,13 +86,13 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 
 	pause("before-delete-success")
 	if committed {
-		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
-			return res, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+		if err := st.Delete(ctx, prefix+partition.SuccessName); err != nil {
+			return res, fmt.Errorf("delete %s%s: %w", prefix, partition.SuccessName, err)
 		}
 	}
 	pause("success-deleted")
 	for _, f := range p.Manifest.Files {
-		if old != nil && sameFile(old, f) && existing[f.Name] == f.Size {
+		if old != nil && sameFile(old, f) && existing[f.Name].Size == f.Size {
 			os.Remove(filepath.Join(p.Dir, f.Name))
 			continue
 		}
@@ -104,7 +106,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		}
 	}
 	pause("parts-uploaded")
-	keep := map[string]bool{ManifestName: true, SuccessName: true}
+	keep := map[string]bool{partition.ManifestName: true, partition.SuccessName: true}
 	for _, f := range p.Manifest.Files {
 		keep[f.Name] = true
 	}
@@ -119,49 +121,35 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		log.Info("deleted stale object", "partition", prefix, "file", name)
 	}
 	pause("stale-deleted")
-	if err := st.Put(ctx, prefix+ManifestName, bytes.NewReader(newManifest), int64(len(newManifest))); err != nil {
-		return res, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
+	if err := partition.WriteManifest(ctx, st, p.Manifest); err != nil {
+		return res, err
 	}
 	pause("manifest-written")
-	if err := writeSuccess(ctx, st, l, prefix, p.Manifest.Files, onlyManifest); err != nil {
+	if err := writeSuccess(ctx, st, l, p.Date, p.Manifest.Files, onlyManifest); err != nil {
 		return res, err
 	}
 	return res, nil
 }
 
-// listPartition maps the names of the objects directly in a partition
-// folder to their sizes.
-func listPartition(ctx context.Context, st store.Store, prefix string) (map[string]int64, error) {
-	objs := map[string]int64{}
-	err := st.List(ctx, prefix, func(o store.ObjectInfo) error {
-		objs[strings.TrimPrefix(o.Key, prefix)] = o.Size
-		return nil
-	})
+// listPartition lists day date's partition folder.
+func listPartition(ctx context.Context, st store.Store, date string) (*partition.Partition, error) {
+	d, err := validate.ParseDate(date)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", prefix, err)
+		return nil, fmt.Errorf("partition %q: %w", date, err)
 	}
-	return objs, nil
+	return partition.Get(ctx, st, d)
 }
 
-// matches reports whether the folder holds exactly files (plus the markers)
-// with their sizes.
-func matches(existing map[string]int64, files []File) bool {
-	if len(existing) != len(files)+2 {
-		return false
-	}
-	if _, ok := existing[ManifestName]; !ok {
-		return false
-	}
-	for _, f := range files {
-		if size, ok := existing[f.Name]; !ok || size != f.Size {
-			return false
-		}
-	}
-	return true
+// matches reports whether the committed folder holds exactly files with
+// their sizes, the manifest and _SUCCESS.
+func matches(p *partition.Partition, files []partition.Part) bool {
+	d := p.Compare(files)
+	return len(d.Missing) == 0 && len(d.Resized) == 0 &&
+		slices.Equal(d.Unlisted, []string{partition.SuccessName, partition.ManifestName})
 }
 
 // sameFile reports whether the committed manifest lists f unchanged.
-func sameFile(m *Manifest, f File) bool {
+func sameFile(m *partition.Manifest, f partition.Part) bool {
 	for _, o := range m.Files {
 		if o.Name == f.Name {
 			return o.SHA256 == f.SHA256 && o.Size == f.Size
@@ -221,15 +209,16 @@ func pause(step string) {
 // writeSuccess writes _SUCCESS after checking, by a fresh listing, that the
 // folder holds exactly files and the markers marker allows, and that the
 // lock l is still held.
-func writeSuccess(ctx context.Context, st store.Store, l store.Lock, prefix string, files []File, marker func(string) bool) error {
-	if err := checkListing(ctx, st, prefix, files, marker); err != nil {
+func writeSuccess(ctx context.Context, st store.Store, l store.Lock, date string, files []partition.Part, marker func(string) bool) error {
+	prefix := partition.Prefix(date)
+	if err := checkListing(ctx, st, date, files, marker); err != nil {
 		return err
 	}
 	if err := l.Held(); err != nil {
 		return fmt.Errorf("%s: %w; _SUCCESS was not written", prefix, err)
 	}
-	if err := st.Put(ctx, prefix+SuccessName, bytes.NewReader(nil), 0); err != nil {
-		return fmt.Errorf("write %s%s: %w", prefix, SuccessName, err)
+	if err := st.Put(ctx, prefix+partition.SuccessName, bytes.NewReader(nil), 0); err != nil {
+		return fmt.Errorf("write %s%s: %w", prefix, partition.SuccessName, err)
 	}
 	return nil
 }
@@ -241,7 +230,7 @@ func writeSuccess(ctx context.Context, st store.Store, l store.Lock, prefix stri
 // (a *store.LockedError when another run does), and writes _SUCCESS only
 // over exactly the files of m (a *ListingError otherwise). It returns
 // whether it wrote anything.
-func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
+func Seal(ctx context.Context, st store.Store, m *partition.Manifest) (bool, error) {
 	l, err := lockPartition(ctx, st, m.Date)
 	if err != nil {
 		return false, err
@@ -251,39 +240,31 @@ func Seal(ctx context.Context, st store.Store, m *Manifest) (bool, error) {
 }
 
 // seal is Seal under the lock l.
-func seal(ctx context.Context, st store.Store, l store.Lock, m *Manifest) (bool, error) {
-	prefix := PartitionPrefix(m.Date)
-	b := m.Encode()
-	existing, err := listPartition(ctx, st, prefix)
+func seal(ctx context.Context, st store.Store, l store.Lock, m *partition.Manifest) (bool, error) {
+	prefix := partition.Prefix(m.Date)
+	listed, err := listPartition(ctx, st, m.Date)
 	if err != nil {
 		return false, err
 	}
-	data := 0
-	for name := range existing {
-		if !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
-			data++
-		}
+	d := listed.Compare(m.Files)
+	if changed := append(d.Missing, resizedNames(d)...); len(changed) > 0 {
+		return false, fmt.Errorf("%s%s changed while it was checked: not sealed", prefix, changed[0])
 	}
-	for _, f := range m.Files {
-		if size, ok := existing[f.Name]; !ok || size != f.Size {
-			return false, fmt.Errorf("%s%s changed while it was checked: not sealed", prefix, f.Name)
-		}
+	if other := slices.DeleteFunc(d.Unlisted, partition.IsHidden); len(other) > 0 {
+		return false, fmt.Errorf("%s holds %s, which was not checked: not sealed", prefix, strings.Join(other, ", "))
 	}
-	if data != len(m.Files) {
-		return false, fmt.Errorf("%s holds %d data files, %d were checked: not sealed", prefix, data, len(m.Files))
-	}
-	if _, ok := existing[SuccessName]; ok {
-		if _, old, err := ReadManifest(ctx, st, m.Date); err == nil && bytes.Equal(old, b) {
+	if listed.Ready() {
+		if _, old, err := partition.ReadManifest(ctx, st, m.Date); err == nil && bytes.Equal(old, m.Encode()) {
 			return false, nil
 		}
-		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
-			return false, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+		if err := st.Delete(ctx, prefix+partition.SuccessName); err != nil {
+			return false, fmt.Errorf("delete %s%s: %w", prefix, partition.SuccessName, err)
 		}
 	}
-	if err := st.Put(ctx, prefix+ManifestName, bytes.NewReader(b), int64(len(b))); err != nil {
-		return false, fmt.Errorf("write %s%s: %w", prefix, ManifestName, err)
+	if err := partition.WriteManifest(ctx, st, m); err != nil {
+		return false, err
 	}
-	if err := writeSuccess(ctx, st, l, prefix, m.Files, anyMarker); err != nil {
+	if err := writeSuccess(ctx, st, l, m.Date, m.Files, partition.IsHidden); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/store/file"
 )
@@ -25,14 +26,14 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func stage(t *testing.T, contents ...string) *Partition {
 	t.Helper()
 	dir := t.TempDir()
-	m := &Manifest{Format: ManifestFormat, Date: "2023-01-01", Schema: Schema, Files: []File{}}
+	m := &partition.Manifest{Format: partition.ManifestFormat, Date: "2023-01-01", Schema: Schema, Files: []partition.Part{}}
 	for i, c := range contents {
 		name := strings.Replace("00000000000N.parquet", "N", string(rune('0'+i)), 1)
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(c), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256([]byte(c))
-		m.Files = append(m.Files, File{Name: name, Size: int64(len(c)), Rows: 1, SHA256: hex.EncodeToString(sum[:])})
+		m.Files = append(m.Files, partition.Part{Name: name, Size: int64(len(c)), Rows: 1, SHA256: hex.EncodeToString(sum[:])})
 	}
 	return &Partition{Date: "2023-01-01", Dir: dir, Manifest: m}
 }
@@ -111,11 +112,11 @@ func TestPublish(t *testing.T) {
 				t.Errorf("result %+v, want changed %v uploaded %q deleted %q", res, tc.wantChanged, tc.wantUploaded, tc.wantDeleted)
 			}
 			got := listing(t, st)
-			if got[SuccessName] != "" || got[ManifestName] != string(p.Manifest.Encode()) {
-				t.Errorf("_SUCCESS %q, manifest %q", got[SuccessName], got[ManifestName])
+			if got[partition.SuccessName] != "" || got[partition.ManifestName] != string(p.Manifest.Encode()) {
+				t.Errorf("_SUCCESS %q, manifest %q", got[partition.SuccessName], got[partition.ManifestName])
 			}
-			delete(got, SuccessName)
-			delete(got, ManifestName)
+			delete(got, partition.SuccessName)
+			delete(got, partition.ManifestName)
 			if len(got) != len(tc.after) {
 				t.Errorf("folder holds %s, want %d parts", names(got), len(tc.after))
 			}
@@ -169,7 +170,7 @@ func TestPublishFailureLeavesNoSuccess(t *testing.T) {
 			t.Fatalf("fail at Put %d: err = %v", failAt, err)
 		}
 		got := listing(t, base)
-		if _, ok := got[SuccessName]; ok {
+		if _, ok := got[partition.SuccessName]; ok {
 			t.Errorf("fail at Put %d: _SUCCESS present over %s", failAt, names(got))
 		}
 		p := stage(t, "new0", "new1", "new2")
@@ -221,7 +222,7 @@ func TestPublishShard(t *testing.T) {
 	if changed, err := Assemble(ctx, st, "2023-01-01", 2, "test", quiet); err != nil || !changed {
 		t.Fatalf("Assemble: %v %v", changed, err)
 	}
-	if _, ok := listing(t, st)[SuccessName]; !ok {
+	if _, ok := listing(t, st)[partition.SuccessName]; !ok {
 		t.Error("no _SUCCESS after Assemble")
 	}
 }

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -30,7 +30,7 @@ func lockPartition(ctx context.Context, st store.Store, date string) (store.Lock
 		cmd = cmd[:300] + "…"
 	}
 	owner := store.Owner{Host: host, PID: os.Getpid(), Started: started, Command: cmd}
-	return store.AcquireLock(ctx, st, strings.TrimSuffix(PartitionPrefix(date), "/"), owner)
+	return store.AcquireLock(ctx, st, strings.TrimSuffix(partition.Prefix(date), "/"), owner)
 }
 
 // unlock releases l even when ctx was cancelled.
@@ -61,40 +61,41 @@ func (e *ListingError) Error() string {
 	return s
 }
 
-// checkListing lists the partition again and checks that its data files
-// are exactly files (names and sizes), and that every other object is a
-// marker marker allows. _SUCCESS is never allowed: it is written next.
-func checkListing(ctx context.Context, st store.Store, prefix string, files []File, marker func(string) bool) error {
-	existing, err := listPartition(ctx, st, prefix)
+// checkListing lists day date's partition again and checks that it holds
+// files (names and sizes), and besides them only objects marker allows.
+// _SUCCESS is never allowed: it is written next.
+func checkListing(ctx context.Context, st store.Store, date string, files []partition.Part, marker func(string) bool) error {
+	listed, err := listPartition(ctx, st, date)
 	if err != nil {
 		return err
 	}
-	e := &ListingError{Prefix: prefix}
-	for _, f := range files {
-		if size, ok := existing[f.Name]; !ok || size != f.Size {
-			e.Missing = append(e.Missing, f.Name)
-		}
-		delete(existing, f.Name)
-	}
-	for name := range existing {
-		if name == SuccessName || !marker(name) {
+	d := listed.Compare(files)
+	e := &ListingError{Prefix: partition.Prefix(date), Missing: append(d.Missing, resizedNames(d)...)}
+	for _, name := range d.Unlisted {
+		if name == partition.SuccessName || !marker(name) {
 			e.Unexpected = append(e.Unexpected, name)
 		}
 	}
 	if len(e.Unexpected)+len(e.Missing) == 0 {
 		return nil
 	}
-	slices.Sort(e.Unexpected)
 	return e
 }
 
-// onlyManifest allows only _manifest.json beside the parts: Publish has
-// deleted everything else.
-func onlyManifest(name string) bool { return name == ManifestName }
+// resizedNames are the names of the parts d found with another size.
+func resizedNames(d partition.Difference) []string {
+	names := make([]string, len(d.Resized))
+	for i, r := range d.Resized {
+		names[i] = r.Name
+	}
+	return names
+}
 
-// anyMarker allows the non-data names another tool leaves (Spark's
-// _committed_*, dot files) and the shards' manifests.
-func anyMarker(name string) bool { return strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") }
+// onlyManifest allows only _manifest.json beside the parts: Publish has
+// deleted everything else. (Seal allows every hidden name, partition.IsHidden:
+// the markers another tool leaves, Spark's _committed_* and dot files, and
+// the shards' manifests.)
+func onlyManifest(name string) bool { return name == partition.ManifestName }
 
 // abortUploads removes the unfinished uploads a killed run left in the
 // partition (S3 multipart uploads). Under the lock no live run is uploading

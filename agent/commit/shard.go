@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -35,14 +36,15 @@ func ShardManifestName(shard, shards int) string {
 // takes no lock, as the shards of a day run at once; Assemble does.
 func PublishShard(ctx context.Context, st store.Store, p *Partition, shard, shards int, log *slog.Logger) (Result, error) {
 	res := Result{Changed: true}
-	prefix := PartitionPrefix(p.Date)
-	existing, err := listPartition(ctx, st, prefix)
+	prefix := partition.Prefix(p.Date)
+	listed, err := listPartition(ctx, st, p.Date)
 	if err != nil {
 		return res, err
 	}
-	if _, ok := existing[SuccessName]; ok {
-		if err := st.Delete(ctx, prefix+SuccessName); err != nil {
-			return res, fmt.Errorf("delete %s%s: %w", prefix, SuccessName, err)
+	existing := listed.Objects
+	if listed.Ready() {
+		if err := st.Delete(ctx, prefix+partition.SuccessName); err != nil {
+			return res, fmt.Errorf("delete %s%s: %w", prefix, partition.SuccessName, err)
 		}
 	}
 	keep := map[string]bool{}
@@ -103,16 +105,17 @@ func (e *ShardsMissingError) Error() string {
 // partition's lock throughout (see Seal). It returns whether it wrote
 // anything.
 func Assemble(ctx context.Context, st store.Store, date string, shards int, version string, log *slog.Logger) (bool, error) {
-	prefix := PartitionPrefix(date)
+	prefix := partition.Prefix(date)
 	l, err := lockPartition(ctx, st, date)
 	if err != nil {
 		return false, err
 	}
 	defer unlock(ctx, l, log)
-	m := &Manifest{Format: ManifestFormat, Date: date, AgentVersion: version, Schema: Schema, Files: []File{}, Sources: []Source{}}
+	m := &partition.Manifest{Format: partition.ManifestFormat, Date: date, AgentVersion: version, Schema: Schema,
+		Files: []partition.Part{}, Sources: []partition.Source{}}
 	missing := []int{}
 	for i := 0; i < shards; i++ {
-		sm, err := readShard(ctx, st, prefix+ShardManifestName(i, shards))
+		sm, _, err := partition.ReadManifestAt(ctx, st, prefix+ShardManifestName(i, shards))
 		if errors.Is(err, store.ErrNotExist) {
 			missing = append(missing, i)
 			continue
@@ -137,12 +140,12 @@ func Assemble(ctx context.Context, st store.Store, date string, shards int, vers
 		m.TotalRows += f.Rows
 		m.TotalBytes += f.Size
 	}
-	existing, err := listPartition(ctx, st, prefix)
+	existing, err := listPartition(ctx, st, date)
 	if err != nil {
 		return false, err
 	}
-	for _, name := range slices.Sorted(maps.Keys(existing)) {
-		if !listed[name] && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
+	for _, name := range slices.Sorted(maps.Keys(existing.Objects)) {
+		if !listed[name] && !partition.IsHidden(name) { // a stale part, or anything in a subfolder
 			if err := st.Delete(ctx, prefix+name); err != nil {
 				return false, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
 			}
@@ -150,17 +153,4 @@ func Assemble(ctx context.Context, st store.Store, date string, shards int, vers
 		}
 	}
 	return seal(ctx, st, l, m)
-}
-
-func readShard(ctx context.Context, st store.Store, key string) (*Manifest, error) {
-	rc, err := st.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	var m Manifest
-	if err := jsonDecode(rc, &m); err != nil {
-		return nil, fmt.Errorf("%s is not valid: %w", key, err)
-	}
-	return &m, nil
 }

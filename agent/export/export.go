@@ -20,6 +20,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/dedup"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/tally"
@@ -118,7 +119,7 @@ type run struct {
 	days        map[validate.Date]*day
 	staging     string
 	stagingLock *os.File // flock held while the run lives (staging.go)
-	sources     []commit.Source
+	sources     []partition.Source
 	bytesDone   int64         // input bytes of the inputs already read
 	ids         *dedup.Budget // the insert_ids the days keep in memory
 }
@@ -248,7 +249,7 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 	r.bytesDone += stats.Bytes
 	// The manifest names a source by its base name: the same file given by
 	// another path is the same input, and must not make a re-run commit again.
-	r.sources = append(r.sources, commit.Source{Path: path.Base(filepath.ToSlash(name)), Size: stats.Bytes, SHA256: stats.SHA256})
+	r.sources = append(r.sources, partition.Source{Path: path.Base(filepath.ToSlash(name)), Size: stats.Bytes, SHA256: stats.SHA256})
 	return nil
 }
 
@@ -391,13 +392,13 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 			res, err = commit.Publish(ctx, r.o.Dest, p, r.o.Log)
 		}
 		if err != nil {
-			return fmt.Errorf("commit %s/%s: %w", r.o.Dest, commit.PartitionPrefix(date.String()), err)
+			return fmt.Errorf("commit %s/%s: %w", r.o.Dest, partition.Prefix(date.String()), err)
 		}
 		if res.Changed {
 			changed++
 		}
 		r.rep.Partitions = append(r.rep.Partitions, r.partitionStats(date, res.Changed))
-		r.o.Log.Info("partition committed", "partition", commit.PartitionPrefix(date.String()), "rows", m.TotalRows,
+		r.o.Log.Info("partition committed", "partition", partition.Prefix(date.String()), "rows", m.TotalRows,
 			"files", len(m.Files), "changed", res.Changed, "uploaded", len(res.Uploaded), "deleted", len(res.Deleted))
 	}
 	if r.o.Shards > 1 {
@@ -416,15 +417,15 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 	return nil
 }
 
-func (r *run) manifest(d *day) *commit.Manifest {
-	m := &commit.Manifest{
-		Format:       commit.ManifestFormat,
+func (r *run) manifest(d *day) *partition.Manifest {
+	m := &partition.Manifest{
+		Format:       partition.ManifestFormat,
 		Date:         d.date.String(),
 		AgentVersion: r.o.Version,
 		Schema:       commit.Schema,
-		Files:        []commit.File{},
+		Files:        []partition.Part{},
 		Sources:      r.sources,
-		Validation:   commit.Validation{Written: r.t.Day(d.date).Written, Duplicates: r.t.Day(d.date).Duplicates},
+		Validation:   partition.Validation{Written: r.t.Day(d.date).Written, Duplicates: r.t.Day(d.date).Duplicates},
 	}
 	// Read, rejected and warnings count the whole run. They describe this
 	// partition only when the run had one day; in a backfill they would
@@ -443,9 +444,9 @@ func (r *run) manifest(d *day) *commit.Manifest {
 }
 
 // addFiles lists the day's part files in the manifest.
-func (r *run) addFiles(m *commit.Manifest, d *day) *commit.Manifest {
+func (r *run) addFiles(m *partition.Manifest, d *day) *partition.Manifest {
 	for _, f := range d.files {
-		m.Files = append(m.Files, commit.File{Name: f.Name, Size: f.Size, Rows: f.Rows, SHA256: f.SHA256})
+		m.Files = append(m.Files, partition.Part{Name: f.Name, Size: f.Size, Rows: f.Rows, SHA256: f.SHA256})
 		m.TotalRows += f.Rows
 		m.TotalBytes += f.Size
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/hackle/hackle-agent/agent/commit"
-	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/partition"
 	sinkfile "github.com/hackle/hackle-agent/agent/pull/sink/file"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/store"
@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	if e.src, err = storefile.New(e.srcDir); err != nil {
 		t.Fatal(err)
 	}
-	if e.sink, err = sinkfile.New(filepath.Join(root, "sink"), sink.Options{}); err != nil {
+	if e.sink, err = sinkfile.New(filepath.Join(root, "sink"), sinkfile.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if e.state, err = state.Open(filepath.Join(root, "state")); err != nil {
@@ -113,9 +113,9 @@ func (e *env) export(date string, evs []validate.Event, partRows int64) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	m := &commit.Manifest{Format: commit.ManifestFormat, Date: date, Schema: commit.Schema, Files: []commit.File{}}
+	m := &partition.Manifest{Format: partition.ManifestFormat, Date: date, Schema: commit.Schema, Files: []partition.Part{}}
 	for _, p := range infos {
-		m.Files = append(m.Files, commit.File{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
+		m.Files = append(m.Files, partition.Part{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
 		m.TotalRows += p.Rows
 		m.TotalBytes += p.Size
 	}

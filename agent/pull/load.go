@@ -2,17 +2,14 @@ package pull
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
-	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/dedup"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/report"
-	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/tally"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
@@ -21,8 +18,8 @@ import (
 // importer loads one partition version.
 type importer struct {
 	o    *Options
-	p    *partition
-	m    *commit.Manifest // nil: the partition has none
+	p    *partition.Partition
+	m    *partition.Manifest // nil: the partition has none
 	rw   *report.Writer
 	load sink.Load
 	win  *state.Window
@@ -38,7 +35,7 @@ var dedupKeys = dedup.DefaultKeys
 // importPartition reads, checks and loads every part of p, commits the
 // load, then records the version (keys first, then the partition record):
 // the state is never ahead of the sink.
-func (o *Options) importPartition(ctx context.Context, p *partition, m *commit.Manifest, pr *PartitionResult) error {
+func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult) error {
 	date := p.Date.String()
 	rep := o.newReport(date)
 	rep.Threshold = validate.Threshold{MaxErrorRate: 1, MaxErrors: -1}
@@ -55,7 +52,7 @@ func (o *Options) importPartition(ctx context.Context, p *partition, m *commit.M
 	return err
 }
 
-func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manifest, pr *PartitionResult, rw *report.Writer) error {
+func (o *Options) importInto(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult, rw *report.Writer) error {
 	date := p.Date.String()
 	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.Source.String(), Date: date, Version: pr.Version})
 	if err != nil {
@@ -92,24 +89,10 @@ func (o *Options) importInto(ctx context.Context, p *partition, m *commit.Manife
 	}
 	defer imp.rows.Close()
 	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.Source.String(), SourceFiles: []string{}, AgentVersion: o.Version}
-	for _, name := range imp.files() {
-		if err := imp.file(ctx, name); err != nil {
-			return err
-		}
+	if err := imp.read(ctx); err != nil {
+		return err
 	}
 	return imp.commit(ctx, pr)
-}
-
-// files are the parts to read: the manifest's order when there is one.
-func (imp *importer) files() []string {
-	if imp.m == nil {
-		return imp.p.DataFiles()
-	}
-	names := make([]string, len(imp.m.Files))
-	for i, f := range imp.m.Files {
-		names[i] = f.Name
-	}
-	return names
 }
 
 func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
@@ -137,55 +120,25 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 	return nil
 }
 
-func (imp *importer) refuse(format string, args ...any) error {
-	return &RefusedError{Date: imp.p.Date.String(), Reason: fmt.Sprintf(format, args...)}
-}
-
-// file downloads one part, checking its size and sha256 against the
-// manifest while it is read, then reads and loads its rows.
-func (imp *importer) file(ctx context.Context, name string) error {
-	key := imp.p.Prefix() + name
-	tmp, size, sum, err := store.Download(ctx, imp.o.Source, key, imp.o.TempDir)
-	if errors.Is(err, store.ErrNotExist) {
-		// Gone since the listing: the customer is re-exporting. Refuse this
-		// partition for now; the next run sees the new version.
-		return imp.refuse("%s disappeared while it was being imported", name)
-	}
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	mf := manifestFile(imp.m, name)
-	if mf != nil && (size != mf.Size || sum != mf.SHA256) {
-		return imp.refuse("%s does not match %s: %d bytes with sha256 %s, the manifest says %d bytes with sha256 %s",
-			name, commit.ManifestName, size, sum, mf.Size, mf.SHA256)
-	}
-	tf, err := tolerant.Open(tmp, size, tolerant.Options{Time: imp.o.Time})
-	if err != nil {
-		return imp.refuse("%s: %v", name, err)
-	}
-	if extra := tf.Extra(); len(extra) > 0 {
-		imp.o.Log.Warn("ignoring columns that are not in the import layout", "file", key, "columns", extra)
-	}
-	if mf != nil && tf.NumRows() != mf.Rows {
-		return imp.refuse("%s has %d rows, %s says %d", name, tf.NumRows(), commit.ManifestName, mf.Rows)
-	}
-	stats := validate.SourceStats{File: imp.o.Source.String() + "/" + key, Format: "parquet", Bytes: size, SHA256: sum}
-	var rowErr error // from the sink or the state: not the file's fault
-	err = tf.Each(func(r *tolerant.Row) error {
-		rowErr = imp.row(stats.File, r, &stats)
-		return rowErr
+// read reads and loads every part of the partition through the
+// partition's Reader, which checks each against the manifest.
+func (imp *importer) read(ctx context.Context) error {
+	var stats validate.SourceStats
+	r := &partition.Reader{Store: imp.o.Source, Partition: imp.p, Manifest: imp.m, TempDir: imp.o.TempDir,
+		Options: tolerant.Options{Time: imp.o.Time}, Log: imp.o.Log,
+		OnOpen: func(f *partition.File) error {
+			stats = validate.SourceStats{File: imp.o.Source.String() + "/" + f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
+			return nil
+		},
+		OnDone: func(f *partition.File) error {
+			imp.rw.Report.Sources = append(imp.rw.Report.Sources, stats)
+			imp.sum.SourceFiles = append(imp.sum.SourceFiles, f.Name)
+			return nil
+		}}
+	err := r.Each(ctx, func(_ *partition.File, row *tolerant.Row) error {
+		return imp.row(stats.File, row, &stats) // its errors (sink, state) are not the file's fault
 	})
-	if rowErr != nil {
-		return rowErr
-	}
-	if err != nil {
-		return imp.refuse("%s: %v", name, err)
-	}
-	imp.rw.Report.Sources = append(imp.rw.Report.Sources, stats)
-	imp.sum.SourceFiles = append(imp.sum.SourceFiles, name)
-	return nil
+	return refusal(imp.p.Date.String(), err)
 }
 
 // row re-validates one row and loads it unless it is rejected or a
@@ -222,7 +175,7 @@ func finishReport(rep *validate.Report, err error) {
 
 // reportRefused writes the report of a partition refused before any row
 // was read (its listing does not match the manifest).
-func (o *Options) reportRefused(p *partition, pr *PartitionResult) error {
+func (o *Options) reportRefused(p *partition.Partition, pr *PartitionResult) error {
 	if pr.Report != nil {
 		return nil
 	}

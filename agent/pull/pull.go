@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/store"
@@ -99,7 +100,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	parts, err := listPartitions(ctx, o.Source, o.From, o.To)
+	parts, err := partition.List(ctx, o.Source, o.From, o.To)
 	if err != nil {
 		return nil, err
 	}
@@ -114,15 +115,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResult, error) {
+func pullPartition(ctx context.Context, o Options, p *partition.Partition) (PartitionResult, error) {
 	pr := PartitionResult{Date: p.Date.String()}
 	if !p.Ready() {
 		pr.Status = NotReady
 		o.Log.Info("skipping a partition without _SUCCESS", "partition", p.Prefix())
 		return pr, nil
 	}
-	ver, m, err := version(ctx, o.Source, p)
-	pr.Version = ver
+	ver, m, err := p.Version(ctx, o.Source)
+	pr.Version, err = ver, refusal(pr.Date, err)
 	var refused *RefusedError
 	if err != nil && !errors.As(err, &refused) {
 		return pr, err
@@ -137,7 +138,7 @@ func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResul
 		return pr, o.deleteAfter(ctx, p, &pr)
 	}
 	if refused == nil && m != nil {
-		err = checkListing(p, m)
+		err = refusal(pr.Date, p.CheckManifest(m))
 	}
 	if err == nil {
 		err = o.importPartition(ctx, p, m, &pr)
@@ -158,25 +159,25 @@ func pullPartition(ctx context.Context, o Options, p *partition) (PartitionResul
 // partition is listed again first: if the customer re-committed it since
 // the import (another version), nothing is deleted, so that the new
 // version is imported by the next run instead of vanishing.
-func (o *Options) deleteAfter(ctx context.Context, p *partition, pr *PartitionResult) error {
+func (o *Options) deleteAfter(ctx context.Context, p *partition.Partition, pr *PartitionResult) error {
 	if !o.DeleteAfter {
 		return nil
 	}
-	fresh, err := listPartitions(ctx, o.Source, p.Date, p.Date)
+	fresh, err := partition.Get(ctx, o.Source, p.Date)
 	if err != nil {
 		return fmt.Errorf("delete-after: %w", err)
 	}
-	if len(fresh) != 1 || !fresh[0].Ready() {
+	if !fresh.Ready() {
 		o.Log.Warn("not deleting: the partition changed since it was imported", "partition", p.Prefix())
 		return nil
 	}
-	if ver, _, err := version(ctx, o.Source, fresh[0]); err != nil || ver != pr.Version {
+	if ver, _, err := fresh.Version(ctx, o.Source); err != nil || ver != pr.Version {
 		o.Log.Warn("not deleting: the partition was committed again since it was imported; the next run imports the new version",
 			"partition", p.Prefix(), "imported", pr.Version, "now", ver)
 		return nil
 	}
-	p = fresh[0]
-	if err := o.Source.Delete(ctx, p.Prefix()+"_SUCCESS"); err != nil {
+	p = fresh
+	if err := o.Source.Delete(ctx, p.Prefix()+partition.SuccessName); err != nil {
 		return fmt.Errorf("delete-after: %w", err)
 	}
 	for name := range p.Objects {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/validate"
@@ -63,12 +63,12 @@ func TestManifestMismatchRefused(t *testing.T) {
 			e.put("dt=2023-01-01/000000000009.parquet", []byte("PAR1"))
 		}, "not in _manifest.json: 000000000009.parquet"},
 		{"row count differs", func(e *env) {
-			m, _, _ := commit.ReadManifest(context.Background(), e.src, "2023-01-01")
+			m, _, _ := partition.ReadManifest(context.Background(), e.src, "2023-01-01")
 			m.Files[0].Rows++
 			e.put("dt=2023-01-01/_manifest.json", m.Encode())
 		}, "rows, _manifest.json says"},
 		{"manifest of another day", func(e *env) {
-			m, _, _ := commit.ReadManifest(context.Background(), e.src, "2023-01-01")
+			m, _, _ := partition.ReadManifest(context.Background(), e.src, "2023-01-01")
 			m.Date = "2023-01-02"
 			e.put("dt=2023-01-01/_manifest.json", m.Encode())
 		}, "is for 2023-01-02"},

@@ -9,21 +9,49 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Mask replaces a secret.
 const Mask = "xxxxx"
 
+// Hook masks, in place, the secrets of a URL of one scheme that the
+// generic rules do not know (a backend's own query parameter, say): it
+// sets them to Mask. It must not fail and must not print.
+type Hook func(u *url.URL)
+
+var hooks sync.Map // scheme -> Hook
+
+// Register adds the hook of a URL scheme, applied by URL, Secrets, Text
+// and Error after the generic rules. Store and sink backends register
+// theirs through store.Register and sink.Register; registering a scheme
+// twice panics.
+func Register(scheme string, h Hook) {
+	if _, dup := hooks.LoadOrStore(strings.ToLower(scheme), h); dup {
+		panic("redact: scheme registered twice: " + scheme)
+	}
+}
+
+// hook returns the hook of u's scheme, or nil.
+func hook(u *url.URL) Hook {
+	h, _ := hooks.Load(strings.ToLower(u.Scheme))
+	f, _ := h.(Hook)
+	return f
+}
+
 // URL returns raw fit for messages: the password of a URL's user info,
 // the values of parameters that carry secrets (password=, sslpassword=,
 // sig=, X-Amz-Signature=, X-Amz-Credential=, access_token=, …) and the
-// password= of a key=value connection string are masked. A location with
-// nothing to hide is returned unchanged.
+// password= of a key=value connection string are masked, and so is what
+// the hook registered for the URL's scheme masks. A location with nothing
+// to hide is returned unchanged. Everything the agent prints of a
+// location (stores, sinks, reports, logs) goes through it.
 //
 // When raw is not a valid URL (an unencoded '%', '/', '#', '?' or '@' in a
 // password, a bad port) the boundaries of its parts are uncertain, so it
 // is masked conservatively: every secret parameter's value up to the next
-// '&', then everything between "://" and the last '@', even when that
+// '&' (every parameter's, when the scheme has a hook, which needs a parsed
+// URL), then everything between "://" and the last '@', even when that
 // hides more than the secret.
 func URL(raw string) string {
 	i := strings.Index(raw, "://")
@@ -65,6 +93,11 @@ func parsed(raw string, u *url.URL) string {
 			}
 		}
 	}
+	if h := hook(u); h != nil {
+		before := u.String()
+		h(u)
+		changed = changed || u.String() != before
+	}
 	if !changed {
 		return raw
 	}
@@ -105,11 +138,17 @@ type span struct{ start, end int }
 
 // queryValues finds the values of the secret parameters of a query; a
 // value runs to the next '&' (in a URL that does not parse, a '#' or a
-// space after password= is more likely part of it than a fragment).
+// space after password= is more likely part of it than a fragment). For a
+// scheme with a hook every parameter counts as secret: the hook cannot
+// say which are when the URL does not parse.
 func queryValues(s string) []span {
 	var out []span
+	all := false
+	if i := strings.Index(s, "://"); i > 0 {
+		_, all = hooks.Load(strings.ToLower(s[:i]))
+	}
 	for _, m := range queryName.FindAllStringSubmatchIndex(s, -1) {
-		if !secretKey(s[m[2]:m[3]]) {
+		if !all && !secretKey(s[m[2]:m[3]]) {
 			continue
 		}
 		end := strings.IndexByte(s[m[1]:], '&')
@@ -189,6 +228,9 @@ func Secrets(raw string) []string {
 				add(pw)
 			}
 		}
+		for _, s := range hooked(raw) {
+			add(s)
+		}
 	} else {
 		for _, sp := range kvValues(raw) {
 			add(raw[sp.start:sp.end])
@@ -196,6 +238,37 @@ func Secrets(raw string) []string {
 	}
 	// The longest first, so that a secret holding another is masked whole.
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// hooked lists what the hook of raw's scheme masks: the values of the
+// query parameters and the user info it changes.
+func hooked(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	h := hook(u)
+	if h == nil {
+		return nil
+	}
+	before, info := u.Query(), u.User.String()
+	c := *u
+	if u.User != nil {
+		uc := *u.User
+		c.User = &uc
+	}
+	h(&c)
+	var out []string
+	after := c.Query()
+	for k, vs := range before {
+		if strings.Join(after[k], "&") != strings.Join(vs, "&") {
+			out = append(out, vs...)
+		}
+	}
+	if c.User.String() != info && info != "" {
+		out = append(out, info)
+	}
 	return out
 }
 

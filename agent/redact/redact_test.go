@@ -128,3 +128,36 @@ func TestErrorUnwraps(t *testing.T) {
 		t.Error("Error(nil) is not nil")
 	}
 }
+
+// TestHook: a scheme's hook masks what the generic rules do not know, in
+// URL, Text and Error alike; other schemes are not affected.
+func TestHook(t *testing.T) {
+	Register("hooktest", func(u *url.URL) {
+		q := u.Query()
+		if q.Has("code") {
+			q.Set("code", Mask)
+			u.RawQuery = q.Encode()
+		}
+	})
+	for _, tc := range []struct{ in, want string }{
+		{"hooktest://a/b?code=Zq9x&sig=Zq9y&se=1", "hooktest://a/b?code=xxxxx&se=1&sig=xxxxx"},
+		{"hooktest://a/b?se=1", "hooktest://a/b?se=1"},
+		{"hooktest://a:bad/b?code=Zq9x&se=1", "hooktest://a:bad/b?code=xxxxx&se=xxxxx"},
+		{"other://a/b?code=visible", "other://a/b?code=visible"},
+		{"s3://b/k?X-Amz-Credential=AKIA&X-Amz-Signature=Zq9y", "s3://b/k?X-Amz-Credential=xxxxx&X-Amz-Signature=xxxxx"},
+	} {
+		if got := URL(tc.in); got != tc.want {
+			t.Errorf("URL(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	raw := "hooktest://a/b?code=Zq9x"
+	if msg := Error(fmt.Errorf("dial %s: code Zq9x refused", raw), raw).Error(); strings.Contains(msg, "Zq9x") {
+		t.Errorf("Error left the hook's secret: %s", msg)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a scheme twice did not panic")
+		}
+	}()
+	Register("HOOKTEST", func(*url.URL) {})
+}

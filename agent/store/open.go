@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/hackle/hackle-agent/agent/option"
 	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/registry"
 )
@@ -14,45 +15,149 @@ import (
 // ErrUnsupported is returned (wrapped) by Open for a URL scheme no backend serves.
 var ErrUnsupported = errors.New("unsupported location")
 
-// Options carry what a backend needs to connect. Each backend reads the
-// fields that concern it and ignores the rest. None of them is ever printed.
-type Options struct {
-	// S3
-	Profile    string // shared-config profile
-	Region     string // empty: found with GetBucketLocation
-	RoleARN    string // STS AssumeRole
-	ExternalID string
-	PathStyle  bool
+// Options are the values of the backends' options by name, as the flags
+// give them ("region": "eu-west-1", "path-style": "true"). Open hands a
+// backend the ones its options struct declares; none of them is ever
+// printed.
+type Options = option.Values
 
-	// GCS
-	CredentialsFile string // service-account key file
-
-	// Both: a custom endpoint (an S3-compatible store or an emulator).
-	Endpoint string
+// Backend describes a store backend to Register. Everything about a
+// backend lives in its own package: its URL schemes, its options (and so
+// its flags), the permissions check exercises and policy prints, and
+// what of its locations is secret. O is its options struct, tagged as
+// package option describes.
+type Backend[O any] struct {
+	// Schemes it serves, lowercase, without "://"; the first one names it.
+	Schemes []string
+	// Open opens the store at u ("s3://bucket/prefix": u.Host is the
+	// bucket, u.Path the prefix) with the options filled in.
+	Open func(ctx context.Context, u *url.URL, opts *O) (Store, error)
+	// Permissions are what each step of check needs (its table's column).
+	Permissions Permissions
+	// Policy, when set, returns what the customer grants Hackle on the
+	// bucket and prefix of u (an IAM policy, a custom role); nil for a
+	// backend without one (a folder).
+	Policy func(u *url.URL) (Policy, error)
+	// Redact, when set, masks in place the secrets of u that the generic
+	// rules of redact.URL do not know (a backend's own query parameter).
+	Redact func(u *url.URL)
 }
 
-// Opener opens the store at u. For "s3://bucket/prefix" u.Host is the bucket
-// and u.Path the prefix.
-type Opener func(ctx context.Context, u *url.URL, opts Options) (Store, error)
+// Permissions name, for each step of check, the permission it needs on a
+// backend: getting the bucket, listing, putting, getting and deleting the
+// probe object, and getting a version of it.
+type Permissions struct {
+	Bucket, List, Put, Get, Version, Delete string
+}
 
-var openers = registry.New[Opener]("store")
+// Policy is what the policy command prints for a destination: Text on
+// stdout, Notes (what it means beyond itself) on stderr.
+type Policy struct {
+	Text  string
+	Notes []string
+}
 
-// Register makes a backend available under a URL scheme. It is called from
-// the backends' init functions; registering a scheme twice panics.
-func Register(scheme string, open Opener) { openers.Register(scheme, open) }
+// backend is a Backend with its options type erased.
+type backend struct {
+	scheme string // the first of its schemes
+	specs  []option.Spec
+	open   func(ctx context.Context, u *url.URL, vals Options) (Store, error)
+	perms  Permissions
+	policy func(u *url.URL) (Policy, error)
+}
+
+var backends = registry.New[*backend]("store")
+
+// Register makes a backend available under its URL schemes. It is called
+// from the backends' init functions; registering a scheme twice panics.
+func Register[O any](b Backend[O]) {
+	if len(b.Schemes) == 0 || b.Open == nil {
+		panic("store: a backend needs schemes and Open")
+	}
+	e := &backend{
+		scheme: b.Schemes[0],
+		specs:  option.Specs(new(O)),
+		perms:  b.Permissions,
+		policy: b.Policy,
+		open: func(ctx context.Context, u *url.URL, vals Options) (Store, error) {
+			opts := new(O)
+			if err := option.Fill(opts, vals); err != nil {
+				return nil, fmt.Errorf("%s: %w", u.Scheme, err)
+			}
+			return b.Open(ctx, u, opts)
+		},
+	}
+	for _, s := range b.Schemes {
+		backends.Register(s, e)
+		if b.Redact != nil {
+			redact.Register(s, b.Redact)
+		}
+	}
+}
 
 // Open opens the store a URL names. A plain path (no scheme) is the local
 // folder backend, as is file://.
 func Open(ctx context.Context, raw string, opts Options) (Store, error) {
-	u, err := Parse(raw)
+	u, b, err := lookup(raw)
 	if err != nil {
 		return nil, err
 	}
-	open, ok := openers.Get(u.Scheme)
-	if !ok {
-		return nil, fmt.Errorf("%w %s: scheme %q is not one of %s", ErrUnsupported, Redact(raw), u.Scheme, strings.Join(Schemes(), ", "))
+	return b.open(ctx, u, opts)
+}
+
+// lookup parses raw and finds its backend.
+func lookup(raw string) (*url.URL, *backend, error) {
+	u, err := Parse(raw)
+	if err != nil {
+		return nil, nil, err
 	}
-	return open(ctx, u, opts)
+	b, ok := backends.Get(u.Scheme)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w %s: scheme %q is not one of %s", ErrUnsupported, Redact(raw), u.Scheme, strings.Join(Schemes(), ", "))
+	}
+	return u, b, nil
+}
+
+// OptionSpecs lists the options of every registered backend, one per
+// name, sorted: what the CLI makes its store flags of.
+func OptionSpecs() []option.Spec {
+	var lists [][]option.Spec
+	for _, s := range backends.Schemes() {
+		if b, _ := backends.Get(strings.TrimSuffix(s, "://")); b.scheme+"://" == s {
+			lists = append(lists, b.specs)
+		}
+	}
+	return option.Merge(lists...)
+}
+
+// PermissionsOf returns the permissions check exercises on st, found by
+// the scheme of st.String().
+func PermissionsOf(st Store) (Permissions, error) {
+	_, b, err := lookup(st.String())
+	if err != nil {
+		return Permissions{}, err
+	}
+	return b.perms, nil
+}
+
+// PolicyFor returns what the customer grants Hackle on the destination
+// raw, from its backend. A backend without a policy is an error that
+// names the schemes that have one.
+func PolicyFor(raw string) (Policy, error) {
+	u, b, err := lookup(raw)
+	if err != nil {
+		return Policy{}, err
+	}
+	if b.policy == nil {
+		var with []string
+		for _, s := range Schemes() {
+			if o, _ := backends.Get(strings.TrimSuffix(s, "://")); o.policy != nil {
+				with = append(with, s)
+			}
+		}
+		return Policy{}, fmt.Errorf("policy is for object stores: %q is not a %s URL", Redact(raw), strings.Join(with, ", "))
+	}
+	return b.policy(u)
 }
 
 // Parse turns a destination into a URL: plain paths become file URLs with
@@ -86,4 +191,4 @@ func Parse(raw string) (*url.URL, error) {
 func Redact(raw string) string { return redact.URL(raw) }
 
 // Schemes lists the registered URL schemes.
-func Schemes() []string { return openers.Schemes() }
+func Schemes() []string { return backends.Schemes() }

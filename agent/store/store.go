@@ -1,6 +1,7 @@
 // Package store is the one interface over the places a partition lives: a
-// local folder, S3 and GCS. Backends live in sub-packages and are picked by
-// URL scheme in Open.
+// local folder, S3 and GCS. Backends live in sub-packages, each registering
+// a Backend (its schemes, options, permissions, policy and redaction), and
+// are picked by URL scheme in Open (docs/backends.md).
 package store
 
 import (
@@ -47,8 +48,9 @@ type Store interface {
 	// Delete removes key. Deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
 
-	// String names the store for messages, e.g. "s3://bucket/prefix". It
-	// never contains a credential.
+	// String names the store for messages, e.g. "s3://bucket/prefix" (a
+	// folder: its path). It never contains a credential. Its scheme names
+	// the backend (PermissionsOf).
 	String() string
 }
 

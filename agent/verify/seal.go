@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -79,7 +80,7 @@ func listSome(items []string, sep string) string {
 // rows: the manifest's schema and counts are true of them.
 func (c *check) sealInPlace(ctx context.Context) error {
 	rep := c.rw.Report
-	m := c.manifest(c.files, []commit.Source{})
+	m := c.manifest(c.files, []partition.Source{})
 	if m.TotalRows != rep.Counts.Written {
 		return fmt.Errorf("internal error: the files hold %d rows, %d are valid", m.TotalRows, rep.Counts.Written)
 	}
@@ -92,7 +93,7 @@ func (c *check) sealInPlace(ctx context.Context) error {
 	}
 	rep.Partitions[0].Changed = changed
 	rep.Outcome = validate.OutcomeCommitted
-	rep.OutcomeReason += "; sealed as they are with " + commit.ManifestName + " and " + commit.SuccessName
+	rep.OutcomeReason += "; sealed as they are with " + partition.ManifestName + " and " + partition.SuccessName
 	if !changed {
 		rep.Outcome = validate.OutcomeUnchanged
 		rep.OutcomeReason += " already"
@@ -103,11 +104,11 @@ func (c *check) sealInPlace(ctx context.Context) error {
 // alreadySealed reports whether the partition is committed with a manifest
 // that lists exactly these files in this schema, such as the one a
 // rewrite wrote: it is left alone.
-func (c *check) alreadySealed(ctx context.Context, m *commit.Manifest) bool {
-	if _, err := c.o.Store.Stat(ctx, commit.PartitionPrefix(m.Date)+commit.SuccessName); err != nil {
+func (c *check) alreadySealed(ctx context.Context, m *partition.Manifest) bool {
+	if _, err := c.o.Store.Stat(ctx, partition.Prefix(m.Date)+partition.SuccessName); err != nil {
 		return false
 	}
-	old, _, err := commit.ReadManifest(ctx, c.o.Store, m.Date)
+	old, _, err := partition.ReadManifest(ctx, c.o.Store, m.Date)
 	return err == nil && old.Schema == m.Schema && slices.Equal(old.Files, m.Files)
 }
 
@@ -123,10 +124,10 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 		rep.OutcomeReason = "no valid rows: nothing rewritten, not sealed"
 		return &InvalidError{Reason: rep.OutcomeReason}
 	}
-	sources := make([]commit.Source, 0, len(c.files))
+	sources := make([]partition.Source, 0, len(c.files))
 	replaced := make([]string, 0, len(c.files))
 	for _, f := range c.files {
-		sources = append(sources, commit.Source{Path: f.Name, Size: f.Size, SHA256: f.SHA256})
+		sources = append(sources, partition.Source{Path: f.Name, Size: f.Size, SHA256: f.SHA256})
 		replaced = append(replaced, f.Name)
 	}
 	m := c.manifest(files, sources)
@@ -149,7 +150,7 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 		rep.Outcome = validate.OutcomeUnchanged
 	}
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
-		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), commit.ManifestName, commit.SuccessName)
+		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
 	return nil
 }
 
@@ -166,9 +167,9 @@ func (c *check) checkUnchanged(ctx context.Context, prefix string) error {
 		name := strings.TrimPrefix(o.Key, prefix)
 		size, ok := read[name]
 		switch {
-		case strings.HasPrefix(name, "_") || strings.HasPrefix(name, "."):
+		case partition.IsHidden(name):
 			return nil
-		case strings.Contains(name, "/"):
+		case !partition.IsDataFile(name):
 			reason := fmt.Sprintf("not rewritten: %s%s is in a subfolder, which validate does not read, and the rewrite would delete it", prefix, name)
 			c.rw.Report.Partitions, c.rw.Report.Outcome, c.rw.Report.OutcomeReason = nil, validate.OutcomeRejected, reason
 			return &InvalidError{Reason: reason}
@@ -188,11 +189,11 @@ func (c *check) checkUnchanged(ctx context.Context, prefix string) error {
 }
 
 // manifest describes files as they are sealed.
-func (c *check) manifest(files []commit.File, sources []commit.Source) *commit.Manifest {
+func (c *check) manifest(files []partition.Part, sources []partition.Source) *partition.Manifest {
 	cnt := c.rw.Report.Counts
-	m := &commit.Manifest{Format: commit.ManifestFormat, Date: c.o.Date.String(), AgentVersion: c.o.Version,
+	m := &partition.Manifest{Format: partition.ManifestFormat, Date: c.o.Date.String(), AgentVersion: c.o.Version,
 		Schema: commit.Schema, Files: files, Sources: sources,
-		Validation: commit.Validation{Read: cnt.Read, Written: cnt.Written, Rejected: cnt.Rejected, Duplicates: cnt.Duplicates}}
+		Validation: partition.Validation{Read: cnt.Read, Written: cnt.Written, Rejected: cnt.Rejected, Duplicates: cnt.Duplicates}}
 	if w := c.rw.Report.WarningsByReason; len(w) > 0 {
 		m.Validation.Warnings = map[string]int64{}
 		for k, v := range w {
@@ -253,14 +254,14 @@ func (w *rewrite) write(ev *validate.Event) error {
 }
 
 // close finishes the parts and lists them as the manifest does.
-func (w *rewrite) close() ([]commit.File, error) {
+func (w *rewrite) close() ([]partition.Part, error) {
 	infos, err := w.parts.Close()
 	if err != nil {
 		return nil, fmt.Errorf("rewrite: %w", err)
 	}
-	files := make([]commit.File, 0, len(infos))
+	files := make([]partition.Part, 0, len(infos))
 	for _, f := range infos {
-		files = append(files, commit.File{Name: f.Name, Size: f.Size, Rows: f.Rows, SHA256: f.SHA256})
+		files = append(files, partition.Part{Name: f.Name, Size: f.Size, Rows: f.Rows, SHA256: f.SHA256})
 	}
 	return files, nil
 }

@@ -9,15 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/dedup"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/tally"
@@ -65,7 +63,7 @@ func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	o.Rules.From, o.Rules.To = o.Date, o.Date
-	prefix := commit.PartitionPrefix(o.Date.String())
+	prefix := partition.Prefix(o.Date.String())
 	rep := &validate.Report{Command: "validate", AgentVersion: o.Version, Dates: []string{o.Date.String()},
 		Dest: o.Store.String(), StartedAt: time.Now().UTC().Truncate(time.Millisecond),
 		Threshold: validate.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors}}
@@ -98,7 +96,8 @@ type check struct {
 	rw    *report.Writer
 	t     *tally.Tally
 	rows  *tally.Partition // checks, deduplicates and counts each row
-	files []commit.File
+	files []partition.Part
+	stats validate.SourceStats // of the part being read
 
 	// foreign names each file not in Hackle's exact schema, with how.
 	foreign []string
@@ -110,9 +109,14 @@ type check struct {
 }
 
 func (c *check) run(ctx context.Context, prefix string) error {
-	names, err := c.dataFiles(ctx, prefix)
+	p, err := partition.Get(ctx, c.o.Store, c.o.Date)
 	if err != nil {
 		return err
+	}
+	r := &partition.Reader{Store: c.o.Store, Partition: p, TempDir: c.o.TempDir,
+		Options: tolerant.Options{Time: c.o.Rules.Time}, Log: c.o.Log, OnOpen: c.open, OnDone: c.done}
+	if len(r.Files()) == 0 {
+		return &InvalidError{Reason: fmt.Sprintf("%s/%s holds no data files", c.o.Store, prefix)}
 	}
 	if c.o.Commit && c.o.Rewrite {
 		if c.rewrite, err = startRewrite(c.o.TempDir); err != nil {
@@ -130,14 +134,17 @@ func (c *check) run(ctx context.Context, prefix string) error {
 	}
 	defer c.rows.Close()
 	rep := c.rw.Report
-	for _, name := range names {
-		if err := c.file(ctx, prefix, name); err != nil {
-			var inv *InvalidError
-			if errors.As(err, &inv) {
-				rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, inv.Reason
-			}
-			return err
+	err = r.Each(ctx, func(_ *partition.File, row *tolerant.Row) error { return c.row(&c.stats, row) })
+	var fe *partition.FileError
+	if errors.As(err, &fe) {
+		err = &InvalidError{Reason: fe.Reason}
+	}
+	if err != nil {
+		var inv *InvalidError
+		if errors.As(err, &inv) {
+			rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, inv.Reason
 		}
+		return err
 	}
 	if err := c.t.CheckCounts(); err != nil {
 		return err
@@ -160,10 +167,10 @@ func (c *check) run(ctx context.Context, prefix string) error {
 // _SUCCESS, that another tool wrote (Spark does) or that an earlier seal
 // wrote: Hackle would import it.
 func (c *check) warnForeignSuccess(ctx context.Context, prefix string) {
-	if _, err := c.o.Store.Stat(ctx, prefix+commit.SuccessName); err != nil {
+	if _, err := c.o.Store.Stat(ctx, prefix+partition.SuccessName); err != nil {
 		return
 	}
-	if _, err := c.o.Store.Stat(ctx, prefix+commit.ManifestName); err == nil {
+	if _, err := c.o.Store.Stat(ctx, prefix+partition.ManifestName); err == nil {
 		c.o.Log.Error("this partition is not sealable as it is but is sealed already (_manifest.json and _SUCCESS, by an earlier run): Hackle will import it as it is; fix it (--rewrite) or delete that _SUCCESS",
 			"partition", prefix)
 		return
@@ -172,59 +179,19 @@ func (c *check) warnForeignSuccess(ctx context.Context, prefix string) {
 		"partition", prefix)
 }
 
-// dataFiles lists the partition's files other than markers (_SUCCESS,
-// _manifest.json, Spark's _committed_*, dot files), in name order.
-func (c *check) dataFiles(ctx context.Context, prefix string) ([]string, error) {
-	var names []string
-	err := c.o.Store.List(ctx, prefix, func(o store.ObjectInfo) error {
-		name := strings.TrimPrefix(o.Key, prefix)
-		if !strings.Contains(name, "/") && !strings.HasPrefix(name, "_") && !strings.HasPrefix(name, ".") {
-			names = append(names, name)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", prefix, err)
+// open checks a part the Reader opened before its rows are read.
+func (c *check) open(f *partition.File) error {
+	if err := c.checkCanonical(f.Data, f.Size, f.Name); err != nil {
+		return err
 	}
-	if len(names) == 0 {
-		return nil, &InvalidError{Reason: fmt.Sprintf("%s/%s holds no data files", c.o.Store, prefix)}
-	}
-	sort.Strings(names)
-	return names, nil
+	c.stats = validate.SourceStats{File: f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
+	return nil
 }
 
-// file reads one part.
-func (c *check) file(ctx context.Context, prefix, name string) error {
-	tmp, size, sum, err := store.Download(ctx, c.o.Store, prefix+name, c.o.TempDir)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	tf, err := tolerant.Open(tmp, size, tolerant.Options{Time: c.o.Rules.Time})
-	if err != nil {
-		return &InvalidError{Reason: fmt.Sprintf("%s: %v", name, err)}
-	}
-	if extra := tf.Extra(); len(extra) > 0 {
-		c.o.Log.Warn("columns outside the import layout are ignored", "file", name, "columns", extra)
-	}
-	if err := c.checkCanonical(tmp, size, name); err != nil {
-		return err
-	}
-	stats := validate.SourceStats{File: prefix + name, Format: "parquet", Bytes: size, SHA256: sum}
-	var loopErr error
-	err = tf.Each(func(r *tolerant.Row) error {
-		loopErr = c.row(&stats, r)
-		return loopErr
-	})
-	if loopErr == nil && err != nil {
-		return &InvalidError{Reason: fmt.Sprintf("%s: %v", name, err)}
-	}
-	if loopErr != nil {
-		return loopErr
-	}
-	c.rw.Report.Sources = append(c.rw.Report.Sources, stats)
-	c.files = append(c.files, commit.File{Name: name, Size: size, Rows: tf.NumRows(), SHA256: sum})
+// done records a part whose rows were all read.
+func (c *check) done(f *partition.File) error {
+	c.rw.Report.Sources = append(c.rw.Report.Sources, c.stats)
+	c.files = append(c.files, f.Part)
 	return nil
 }
 

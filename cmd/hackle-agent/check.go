@@ -12,8 +12,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
-func init() { commands = append(commands, checkCommand()) }
-
 func checkCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "check",
@@ -51,7 +49,7 @@ func destURL(dest string) (string, error) {
 			return dest, nil
 		}
 	}
-	return "", usagef("unsupported destination %q: use one of %s", dest, strings.Join(store.Schemes(), ", "))
+	return "", usagef("unsupported destination %q: use one of %s", store.Redact(dest), strings.Join(store.Schemes(), ", "))
 }
 
 // runCheck opens dest, runs the permission check and prints its table.

@@ -8,11 +8,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
-
-func init() { commands = append(commands, commitCommand()) }
 
 func commitCommand() *cli.Command {
 	flags := []cli.Flag{
@@ -75,6 +74,6 @@ func runCommit(c *cli.Context) error {
 	if !changed {
 		what = "already sealed; nothing written"
 	}
-	fmt.Fprintf(c.App.ErrWriter, "hackle-agent commit: %s/%s %s (%d shards)\n", st, commit.PartitionPrefix(date.String()), what, shards)
+	fmt.Fprintf(c.App.ErrWriter, "hackle-agent commit: %s/%s %s (%d shards)\n", st, partition.Prefix(date.String()), what, shards)
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 )
 
 // TestShardedExport: two shards of one export each place their parts,
@@ -46,8 +46,8 @@ func TestShardedExport(t *testing.T) {
 	if checkCommitted(t, dest) != "committed" {
 		t.Fatal("commit did not seal the partition")
 	}
-	mb, _ := os.ReadFile(filepath.Join(dest, "dt=2023-01-01", commit.ManifestName))
-	var m commit.Manifest
+	mb, _ := os.ReadFile(filepath.Join(dest, "dt=2023-01-01", partition.ManifestName))
+	var m partition.Manifest
 	json.Unmarshal(mb, &m)
 	if len(m.Files) != 2 || m.Files[0].Name != "000000000000.parquet" || m.Files[1].Name != "000000000001.parquet" || m.TotalRows != 40 {
 		t.Errorf("manifest files %+v, %d rows; want shard 0's part 0 and shard 1's part 1, 40 rows", m.Files, m.TotalRows)

@@ -14,8 +14,6 @@ import (
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 )
 
-func init() { commands = append(commands, exportCommand()) }
-
 func exportCommand() *cli.Command {
 	flags := append(inputFlags(),
 		stringFlag("dest", "", "destination bucket root: a folder, file://, s3://bucket/prefix or gs://bucket/prefix", "d"),
@@ -59,7 +57,6 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return usagef("--threads %d: give 1 or more", o.Threads)
 	}
 	runtime.GOMAXPROCS(o.Threads)
-	limitMemory(ctx)
 	o.Parquet = parquetfile.Options{
 		Shard:       o.Shard,
 		Shards:      o.Shards,

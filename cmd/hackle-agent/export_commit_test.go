@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 )
 
 // sampleArgs exports the NDJSON sample into dest.
@@ -197,7 +198,7 @@ func checkCommitted(t *testing.T, dest string) string {
 	if err != nil {
 		t.Fatalf("_SUCCESS without a manifest: %v", err)
 	}
-	var m commit.Manifest
+	var m partition.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
@@ -47,7 +48,7 @@ func s3LockDest(t *testing.T) lockDest {
 		t.Setenv(k, v)
 	}
 	url := "s3://" + bucket + "/hackle"
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: endpoint, PathStyle: true})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": endpoint, "path-style": "true"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func s3LockDest(t *testing.T) lockDest {
 func gcsLockDest(t *testing.T) lockDest {
 	endpoint, bucket := newGCSBucket(t, "lock")
 	url := "gs://" + bucket + "/hackle"
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: endpoint})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": endpoint})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func (d lockDest) objects(t *testing.T) map[string]string {
 func (d lockDest) checkExactly(t *testing.T, wantRows int64) {
 	t.Helper()
 	ctx := context.Background()
-	m, _, err := commit.ReadManifest(ctx, d.st, "2023-01-01")
+	m, _, err := partition.ReadManifest(ctx, d.st, "2023-01-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func (d lockDest) checkExactly(t *testing.T, wantRows int64) {
 		switch {
 		case !ok:
 			t.Errorf("left behind: %s", key)
-		case name != commit.ManifestName:
+		case name != partition.ManifestName:
 			got[name] = oi.Size
 		}
 	}

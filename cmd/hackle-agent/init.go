@@ -2,17 +2,13 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/converters/mapping"
 	"github.com/hackle/hackle-agent/converters/source"
 )
-
-func init() { commands = append(commands, initCommand()) }
 
 func initCommand() *cli.Command {
 	return &cli.Command{
@@ -31,9 +27,6 @@ and unmatched columns are listed.`,
 		Action: runInit,
 	}
 }
-
-// sampleRecords is how many JSON records init looks at for field names.
-const sampleRecords = 200
 
 func runInit(c *cli.Context) error {
 	path := c.String("sample")
@@ -58,43 +51,10 @@ func runInit(c *cli.Context) error {
 		return usagef("--sample %s: %v", path, err)
 	}
 	defer in.Close()
-	columns, jsonCols, err := sampleColumns(in)
+	p, err := mapping.ProposeSample(in)
 	if err != nil {
 		return fmt.Errorf("--sample %s: %w", path, err)
 	}
-	fmt.Fprint(c.App.Writer, mapping.Propose(columns, jsonCols).YAML(path))
+	fmt.Fprint(c.App.Writer, p.YAML(path))
 	return nil
-}
-
-// sampleColumns lists the sample's column names in first-seen order and
-// which of them hold JSON objects.
-func sampleColumns(in *source.Input) ([]string, map[string]bool, error) {
-	columns := in.Columns()
-	seen := map[string]bool{}
-	for _, c := range columns {
-		seen[c] = true
-	}
-	jsonCols := map[string]bool{}
-	for i := 0; i < sampleRecords; i++ {
-		rec, err := in.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, fld := range rec.Fields {
-			if !seen[fld.Name] {
-				seen[fld.Name] = true
-				columns = append(columns, fld.Name)
-			}
-			text := strings.TrimSpace(fld.Text)
-			if fld.Kind == source.Object || (fld.Kind == source.String && strings.HasPrefix(text, "{")) {
-				if _, err := source.ParseObject(text); err == nil {
-					jsonCols[fld.Name] = true
-				}
-			}
-		}
-	}
-	return columns, jsonCols, nil
 }

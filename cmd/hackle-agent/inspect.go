@@ -10,8 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, inspectCommand()) }
-
 // inspectOptions are the flags of inspect.
 type inspectOptions struct {
 	Dir     string

@@ -8,18 +8,32 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	agentversion "github.com/hackle/hackle-agent/version"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is the agent's version, stamped at build time with -ldflags
+// "-X github.com/hackle/hackle-agent/version.Version=…".
+var version = agentversion.Version
 
-// commands is filled by each command file's init function, the way restic
-// registers its cobra commands: one file per command, none of them known here.
-var commands []*cli.Command
+// commands are hackle-agent's commands, one file each, in the order help
+// lists them. Those that stream rows (export, pull, validate) run under the
+// soft memory limit of memlimit.go.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		checkCommand(),
+		commitCommand(),
+		withMemoryLimit(exportCommand()),
+		initCommand(),
+		inspectCommand(),
+		policyCommand(),
+		withMemoryLimit(pullCommand()),
+		withMemoryLimit(validateCommand()),
+	}
+}
 
 // unknownCommand is set when the user names a command that does not exist.
 var unknownCommand string
@@ -28,7 +42,7 @@ var unknownCommand string
 var stopProfile = func() {}
 
 func newApp() *cli.App {
-	sort.Slice(commands, func(i, j int) bool { return commands[i].Name < commands[j].Name })
+	commands := commands()
 	onUsageError := func(c *cli.Context, err error, _ bool) error { return usageError{err} }
 	for _, c := range commands {
 		c.OnUsageError = onUsageError

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/urfave/cli/v2"
 )
 
 // The export's memory is mostly bounded buffers (chunks in flight, one row
@@ -28,6 +30,16 @@ const (
 // memoryLimitFor is the soft memory limit for a live heap of live bytes.
 func memoryLimitFor(live uint64) int64 {
 	return max(memoryFloor, int64(float64(live)*memoryGrowth))
+}
+
+// withMemoryLimit makes cmd run under limitMemory.
+func withMemoryLimit(cmd *cli.Command) *cli.Command {
+	action := cmd.Action
+	cmd.Action = func(c *cli.Context) error {
+		limitMemory(c.Context)
+		return action(c)
+	}
+	return cmd
 }
 
 // limitMemory keeps the soft memory limit at memoryLimitFor the live heap
@@ -60,17 +72,16 @@ func limitMemory(ctx context.Context) {
 	}()
 }
 
-// limitMemoryFlat is limitMemory for the commands whose live heap is well
-// below the floor (validate --partition: ~25-35 MB, pull: ~40-60 MB), with
-// the collector run by the limit alone. With GOGC the peak is twice the
-// live heap, which grows by the dedup set's 1.6 bytes a spilled insert_id:
-// 5M rows peaked 22% above 1M. At the limit it is the same for a day of
-// any size, and the collector runs less. GOGC or GOMEMLIMIT, when set,
-// stand.
-func limitMemoryFlat(ctx context.Context) {
+// collectAtLimit leaves the collector to the soft limit (withMemoryLimit)
+// alone, for the commands whose live heap is well below its floor
+// (validate --partition: ~25-35 MB, pull: ~40-60 MB). With GOGC the peak
+// is twice the live heap, which grows by the dedup set's 1.6 bytes a
+// spilled insert_id: 5M rows peaked 22% above 1M. At the limit the peak
+// is the same for a day of any size, and the collector runs less. GOGC or
+// GOMEMLIMIT, when set, stand.
+func collectAtLimit() {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" {
 		return
 	}
 	debug.SetGCPercent(-1)
-	limitMemory(ctx)
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
+	"math"
+	"os"
 	"runtime/debug"
 	"testing"
 )
@@ -22,22 +25,56 @@ func TestMemoryLimitFor(t *testing.T) {
 	}
 }
 
-// TestLimitMemoryFlat checks that the collector is left to the limit,
-// unless the user set GOGC.
-func TestLimitMemoryFlat(t *testing.T) {
+// TestRowCommandsLimitMemory runs each command in this process (each
+// stops at a usage error) and checks that export, pull and validate set
+// the soft memory limit, and the others leave it alone.
+func TestRowCommandsLimitMemory(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for _, tc := range []struct {
+		args    []string
+		limited bool
+	}{
+		{[]string{"export"}, true},
+		{[]string{"pull"}, true},
+		{[]string{"validate"}, true},
+		{[]string{"validate", "--partition", ""}, true},
+		{[]string{"policy"}, false},
+		{[]string{"init"}, false},
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		debug.SetMemoryLimit(math.MaxInt64)
+		app := newApp()
+		app.Writer, app.ErrWriter = io.Discard, io.Discard
+		err := app.RunContext(ctx, append([]string{"hackle-agent"}, tc.args...))
+		cancel()
+		if !isUsage(err) {
+			t.Errorf("%v: %v, want a usage error", tc.args, err)
+		}
+		if got := debug.SetMemoryLimit(-1) == memoryFloor; got != tc.limited {
+			t.Errorf("%v: soft memory limit set %v, want %v", tc.args, got, tc.limited)
+		}
+	}
+}
+
+// TestCollectAtLimit checks that pull and validate --partition leave the
+// collector to the limit, unless the user set GOGC or GOMEMLIMIT.
+func TestCollectAtLimit(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
 	t.Setenv("GOMEMLIMIT", "")
 	t.Setenv("GOGC", "")
-	limitMemoryFlat(ctx)
-	if pct, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(-1); pct != -1 || limit != memoryFloor {
-		t.Errorf("GOGC %d, limit %d MiB; want off and %d MiB", pct, limit>>20, memoryFloor>>20)
+	collectAtLimit()
+	if pct := debug.SetGCPercent(100); pct != -1 {
+		t.Errorf("GC percent %d, want -1 (off: the limit runs the collector)", pct)
 	}
-	t.Setenv("GOGC", "50")
-	limitMemoryFlat(ctx)
-	if pct := debug.SetGCPercent(100); pct != 100 {
-		t.Errorf("with GOGC set: GC percent %d, want it left at 100", pct)
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, "50")
+			collectAtLimit()
+			if pct := debug.SetGCPercent(100); pct != 100 {
+				t.Errorf("with %s set: GC percent %d, want it left at 100", env, pct)
+			}
+		})
 	}
 }

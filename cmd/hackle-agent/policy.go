@@ -6,11 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/hackle/hackle-agent/agent/access"
 	"github.com/hackle/hackle-agent/agent/store"
 )
-
-func init() { commands = append(commands, policyCommand()) }
 
 func policyCommand() *cli.Command {
 	return &cli.Command{
@@ -35,17 +32,13 @@ commands that create a custom role with them and grant it on the bucket.`,
 
 // runPolicy prints the policy to w and any notes about it to notes.
 func runPolicy(w, notes io.Writer, dest string) error {
-	u, err := store.Parse(dest)
+	p, err := store.PolicyFor(dest)
 	if err != nil {
 		return usageError{err}
 	}
-	text, err := access.Policy(u)
-	if err != nil {
-		return usageError{err}
-	}
-	for _, n := range access.Notes(u) {
+	for _, n := range p.Notes {
 		fmt.Fprintln(notes, "note:", n)
 	}
-	_, err = io.WriteString(w, text)
+	_, err = io.WriteString(w, p.Text)
 	return err
 }

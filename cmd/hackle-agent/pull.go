@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,8 +25,6 @@ import (
 	"github.com/hackle/hackle-agent/validate"
 )
 
-func init() { commands = append(commands, pullCommand()) }
-
 // defaultSink is where pull puts rows when --sink is not given.
 const defaultSink = "hackle-pull"
 
@@ -35,7 +32,6 @@ func pullCommand() *cli.Command {
 	flags := []cli.Flag{
 		stringFlag("source", "", "bucket root to import from: s3://bucket/prefix, gs://bucket/prefix or a folder", "s"),
 		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
-		stringFlag("table", "hackle_events", "PostgreSQL sink: table (created if missing; schema.table accepted)"),
 		stringFlag("state-dir", "", "state folder (default <sink>/_hackle_pull_state for a folder sink, else ./hackle-pull-state)"),
 		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
@@ -51,6 +47,7 @@ func pullCommand() *cli.Command {
 		stringFlag("deadline", "", "HH:MM by which yesterday's partition must be imported; an error is logged (exit 4 without --watch) when it is not"),
 		stringFlag("deadline-tz", "UTC", "time zone of --deadline, e.g. Asia/Seoul"),
 	}
+	flags = append(flags, sinkFlags()...)
 	flags = append(flags, storeFlags()...)
 	flags = append(flags, logFlags()...)
 	return &cli.Command{
@@ -74,8 +71,9 @@ Exit codes: 0 ok, 1 usage error, 2 runtime failure, 3 a partition was refused,
 type pullConfig struct {
 	source, sink, table, stateDir, reportDir string
 	storeOpts                                store.Options
-	date, from, to                           validate.Date
-	since, dedupDays                         int
+	sinkOpts                                 sink.Options
+	days                                     pull.Days
+	dedupDays                                int
 	time                                     validate.TimeFormat
 	partitionTZ                              *time.Location
 	deleteAfter, watch, quiet                bool
@@ -95,7 +93,7 @@ func runPullCommand(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	limitMemoryFlat(c.Context)
+	collectAtLimit()
 	if cfg.watch {
 		return watchPull(c.Context, cfg, log, os.Stderr)
 	}
@@ -105,8 +103,8 @@ func runPullCommand(c *cli.Context) error {
 func pullFlags(c *cli.Context) (*pullConfig, error) {
 	cfg := &pullConfig{
 		source: c.String("source"), sink: c.String("sink"), table: c.String("table"),
-		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c),
-		since: c.Int("since"), dedupDays: c.Int("dedup-days"), deleteAfter: c.Bool("delete-after"),
+		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c), sinkOpts: sinkOptions(c),
+		dedupDays: c.Int("dedup-days"), deleteAfter: c.Bool("delete-after"),
 		watch: c.Bool("watch"), interval: c.Duration("interval"), quiet: c.Bool("quiet"),
 	}
 	if cfg.source == "" {
@@ -128,6 +126,7 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 	if cfg.partitionTZ, err = loadZone("partition-timezone", c.String("partition-timezone")); err != nil {
 		return nil, err
 	}
+	cfg.days.Zone = cfg.partitionTZ
 	if dl := c.String("deadline"); dl != "" {
 		d, err := pull.ParseDeadline(dl, c.String("deadline-tz"))
 		if err != nil {
@@ -148,45 +147,12 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 }
 
 // dayFlags reads --date, --from/--to and --since, which exclude each other.
-func (cfg *pullConfig) dayFlags(c *cli.Context) error {
-	date, from, to := c.String("date"), c.String("from"), c.String("to")
-	n := 0
-	for _, set := range []bool{date != "", from != "" || to != "", c.IsSet("since")} {
-		if set {
-			n++
-		}
+func (cfg *pullConfig) dayFlags(c *cli.Context) (err error) {
+	cfg.days, err = pull.ParseDays(c.String("date"), c.String("from"), c.String("to"), c.Int("since"), c.IsSet("since"))
+	if err != nil {
+		return usagef("%w", err)
 	}
-	var err error
-	switch {
-	case n > 1:
-		return usagef("give one of --date, --from/--to and --since")
-	case (from == "") != (to == ""):
-		return usagef("--from and --to go together")
-	case c.IsSet("since") && cfg.since < 1:
-		return usagef("--since %d: give a number of days, 1 or more", cfg.since)
-	case date != "":
-		cfg.date, err = parseDate("date", date)
-	case from != "":
-		if cfg.from, err = parseDate("from", from); err == nil {
-			cfg.to, err = parseDate("to", to)
-		}
-		if err == nil && cfg.to.Before(cfg.from) {
-			err = usagef("--to %s is before --from %s", to, from)
-		}
-	}
-	return err
-}
-
-// days is the range of partition days to pull at now; zero bounds are open.
-func (cfg *pullConfig) days(now time.Time) (from, to validate.Date) {
-	switch {
-	case !cfg.date.IsZero():
-		return cfg.date, cfg.date
-	case cfg.since > 0:
-		yesterday := validate.Yesterday(now, cfg.partitionTZ)
-		return yesterday.AddDays(1 - cfg.since), yesterday
-	}
-	return cfg.from, cfg.to
+	return nil
 }
 
 // pullOnce runs one pull and turns its outcome into the exit code: 2 for a
@@ -231,45 +197,32 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, err
 	}
 	defer st.Close()
-	sk, err := sink.Open(ctx, cfg.sink, sink.Options{Table: cfg.table})
+	sk, err := sink.Open(ctx, cfg.sink, cfg.sinkOpts)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer sk.Close()
 	o := &pull.Options{Source: src, Sink: sk, State: st, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
 		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
-	o.From, o.To = cfg.days(now)
+	o.From, o.To = cfg.days.Range(now)
 	res, err := pull.Run(ctx, *o)
 	return res, o, err
 }
 
-// watchPull pulls every interval until the context ends (SIGINT, SIGTERM).
-// Failures are logged and retried at the next poll; a missed deadline is
-// logged once per day.
+// watchPull pulls every interval until the context ends (SIGINT, SIGTERM),
+// printing a summary of each poll that imported or refused something.
 func watchPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writer) error {
-	lateLogged := ""
-	for {
-		now := time.Now()
-		res, o, err := runPull(ctx, cfg, log, now)
-		if err != nil && ctx.Err() == nil {
-			log.Error("pull failed; retrying at the next poll", "err", err, "next", now.Add(cfg.interval).Format(time.RFC3339))
-		}
-		if res != nil && !cfg.quiet && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
-			printPullSummary(w, cfg, o, res, err)
-		}
-		if cfg.deadline != nil && o != nil {
-			var late *pull.LateError
-			if derr := o.CheckDeadline(*cfg.deadline, now); errors.As(derr, &late) && late.Date != lateLogged {
-				log.Error("partition missed its deadline", "err", derr)
-				lateLogged = late.Date
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(cfg.interval):
-		}
+	poll := func(ctx context.Context, now time.Time) (*pull.Result, *pull.Options, error) {
+		return runPull(ctx, cfg, log, now)
 	}
+	return pull.Watch(ctx, poll, pull.WatchOptions{
+		Interval: cfg.interval, Deadline: cfg.deadline, Log: log,
+		OnResult: func(res *pull.Result, o *pull.Options, err error) {
+			if res != nil && !cfg.quiet && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
+				printPullSummary(w, cfg, o, res, err)
+			}
+		},
+	})
 }
 
 // printPullSummary writes one line per partition and the totals.

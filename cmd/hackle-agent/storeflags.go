@@ -1,39 +1,68 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/urfave/cli/v2"
 
+	"github.com/hackle/hackle-agent/agent/option"
+	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/gcs" // gs:// and gcs://
 	_ "github.com/hackle/hackle-agent/agent/store/s3"  // s3://
 )
 
 // storeFlags are the connection flags of every command that opens a
-// store (export, validate, check, pull): credentials, region and endpoint.
-// The destination flag itself belongs to each command.
+// store (export, validate, check, pull): one per option the registered
+// backends declare (credentials, region, endpoint…), an option two
+// backends share being one flag. The destination flag itself belongs to
+// each command.
 func storeFlags() []cli.Flag {
-	return []cli.Flag{
-		stringFlag("profile", "", "S3: shared-config profile (default: the AWS default credential chain)"),
-		stringFlag("region", "", "S3: bucket region (default: found with GetBucketLocation)"),
-		stringFlag("role-arn", "", "S3: role to assume with STS AssumeRole"),
-		stringFlag("external-id", "", "S3: external id for --role-arn"),
-		stringFlag("endpoint", "", "S3-compatible store or GCS emulator URL, e.g. http://127.0.0.1:7070"),
-		boolFlag("path-style", "S3: path-style addressing (https://host/bucket/key), for S3-compatible stores"),
-		stringFlag("credentials-file", "", "GCS: service-account key file (default: Application Default Credentials)"),
-	}
+	return optionFlags(store.OptionSpecs())
 }
 
-// storeOptions turns the store flags into store.Options.
+// storeOptions collects the store flags for store.Open, which hands each
+// backend the ones it declares.
 func storeOptions(c *cli.Context) store.Options {
-	return store.Options{
-		Profile:         c.String("profile"),
-		Region:          c.String("region"),
-		RoleARN:         c.String("role-arn"),
-		ExternalID:      c.String("external-id"),
-		PathStyle:       c.Bool("path-style"),
-		CredentialsFile: c.String("credentials-file"),
-		Endpoint:        c.String("endpoint"),
+	return optionValues(c, store.OptionSpecs())
+}
+
+// sinkFlags are pull's flags for the registered sink backends' options
+// (--table…); the --sink flag itself belongs to pull.
+func sinkFlags() []cli.Flag {
+	return optionFlags(sink.OptionSpecs())
+}
+
+// sinkOptions collects the sink flags for sink.Open.
+func sinkOptions(c *cli.Context) sink.Options {
+	return optionValues(c, sink.OptionSpecs())
+}
+
+// optionFlags makes a flag of each backend option, named and set from the
+// environment like every other flag.
+func optionFlags(specs []option.Spec) []cli.Flag {
+	var flags []cli.Flag
+	for _, s := range specs {
+		switch {
+		case s.Bool:
+			flags = append(flags, &cli.BoolFlag{Name: s.Name, Aliases: s.Aliases, Usage: s.Help, EnvVars: []string{envName(s.Name)}})
+		case s.Int:
+			n, _ := strconv.ParseInt(s.Default, 10, 64)
+			flags = append(flags, &cli.Int64Flag{Name: s.Name, Aliases: s.Aliases, Usage: s.Help, Value: n, EnvVars: []string{envName(s.Name)}})
+		default:
+			flags = append(flags, stringFlag(s.Name, s.Default, s.Help, s.Aliases...))
+		}
 	}
+	return flags
+}
+
+// optionValues reads the flags optionFlags made, as text.
+func optionValues(c *cli.Context, specs []option.Spec) option.Values {
+	vals := option.Values{}
+	for _, s := range specs {
+		vals[s.Name] = c.String(s.Name)
+	}
+	return vals
 }
 
 // destFlag is --dest for the commands that only name a destination.

@@ -8,8 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-func init() { commands = append(commands, validateCommand()) }
-
 func validateCommand() *cli.Command {
 	flags := append(inputFlags(), logFlags()...)
 	flags = append(flags,

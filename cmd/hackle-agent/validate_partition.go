@@ -6,17 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/verify"
 )
-
-// partitionURL matches ".../dt=YYYY-MM-DD" with an optional trailing '/'.
-var partitionURL = regexp.MustCompile(`^(.*?)/?dt=(\d{4}-\d{2}-\d{2})/?$`)
 
 // runValidatePartition checks a partition another tool wrote, and with
 // --commit seals it (docs/commit.md, "Sharded export").
@@ -24,23 +21,15 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if len(c.StringSlice("input")) > 0 {
 		return usagef("give either --input or --partition, not both")
 	}
-	m := partitionURL.FindStringSubmatch(c.String("partition"))
-	if m == nil {
-		return usagef("--partition %q: name a partition folder ending in dt=YYYY-MM-DD", store.Redact(c.String("partition")))
+	root, date, err := partition.ParseURL(c.String("partition"))
+	if err != nil {
+		return usagef("--partition %q: %v", store.Redact(c.String("partition")), err)
 	}
 	switch {
 	case c.Bool("rewrite") && !c.Bool("commit"):
 		return usagef("--rewrite goes with --commit")
 	case c.Bool("rewrite") && c.Bool("strict-schema"):
 		return usagef("--strict-schema refuses the files --rewrite would replace: give one of them")
-	}
-	root, day := m[1], m[2]
-	if root == "" {
-		root = "."
-	}
-	date, err := parseDate("partition", day)
-	if err != nil {
-		return err
 	}
 	// The time and threshold flags mean what they mean for inputs.
 	p := &pipeline{}
@@ -51,7 +40,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	limitMemoryFlat(ctx)
+	collectAtLimit()
 	st, err := store.Open(ctx, root, storeOptions(c))
 	if err != nil {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
@@ -59,7 +48,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	defer store.Close(st)
 	reportDir := c.String("report-dir")
 	if reportDir == "" {
-		reportDir = filepath.Join("hackle-agent-report", "dt="+day)
+		reportDir = filepath.Join("hackle-agent-report", "dt="+date.String())
 	}
 	rep, err := verify.Partition(ctx, verify.Options{
 		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,

@@ -15,6 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go/deprecated"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store/storetest"
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -133,7 +134,7 @@ func TestValidatePartitionRefusesSparkPart(t *testing.T) {
 
 	// Sealed by an earlier version, with a manifest that claims the schema:
 	// still refused, and the seal is called out.
-	os.WriteFile(filepath.Join(part, commit.ManifestName), []byte(`{"schema":"`+commit.Schema+`"}`), 0o644)
+	os.WriteFile(filepath.Join(part, partition.ManifestName), []byte(`{"schema":"`+commit.Schema+`"}`), 0o644)
 	res = runAgent(t, work, nil, "validate", "--partition", part, "--commit", "--report-dir", filepath.Join(work, "r2"))
 	if res.code != 3 || !strings.Contains(res.stderr, "is sealed already") {
 		t.Errorf("a wrongly sealed partition: exit %d, want 3 and a warning that it is sealed\n%s", res.code, res.stderr)
@@ -216,9 +217,9 @@ func TestValidatePartitionRewrite(t *testing.T) {
 
 // checkCanonicalParts checks every data file of part is in the exact
 // schema, and lists them as a manifest does.
-func checkCanonicalParts(t *testing.T, part string) []commit.File {
+func checkCanonicalParts(t *testing.T, part string) []partition.Part {
 	t.Helper()
-	var files []commit.File
+	var files []partition.Part
 	for name, f := range snapshot(t, part) {
 		if strings.HasPrefix(name, "_") {
 			continue
@@ -231,9 +232,9 @@ func checkCanonicalParts(t *testing.T, part string) []commit.File {
 		if err := parquetfile.ReadFile(strings.NewReader(string(b)), int64(len(b)), func(*validate.Event) error { rows++; return nil }); err != nil {
 			t.Errorf("%s is not canonical: %v", name, err)
 		}
-		files = append(files, commit.File{Name: name, Size: int64(len(b)), Rows: rows, SHA256: f.sum})
+		files = append(files, partition.Part{Name: name, Size: int64(len(b)), Rows: rows, SHA256: f.sum})
 	}
-	slices.SortFunc(files, func(a, b commit.File) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(files, func(a, b partition.Part) int { return strings.Compare(a.Name, b.Name) })
 	return files
 }
 
@@ -296,13 +297,13 @@ func duckdbColumns(t *testing.T, glob string) []string {
 	return got
 }
 
-func readManifest(t *testing.T, part string) *commit.Manifest {
+func readManifest(t *testing.T, part string) *partition.Manifest {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(part, commit.ManifestName))
+	b, err := os.ReadFile(filepath.Join(part, partition.ManifestName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m commit.Manifest
+	var m partition.Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hackle/hackle-agent/converters/schema"
 	"github.com/hackle/hackle-agent/converters/source"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -26,7 +27,9 @@ func (m *Mapper) Clone() *Mapper {
 	return &c
 }
 
-var mapNames = [4]string{"identifiers", "user_properties", "event_properties", "platform_properties"}
+// mapNames are the map columns of the schema, in the order of Mapper.maps
+// and of Config's map fields (TestConfigFollowsSchema checks both).
+var mapNames = schema.MapNames()
 
 // getter reads one scalar value from a record.
 type getter struct {

@@ -113,7 +113,7 @@ func (p *Proposal) YAML(source string) string {
 			fmt.Fprintf(&b, "  %s: TODO                      # required: no column found\n", f)
 		}
 	}
-	for _, m := range []string{"identifiers", "user_properties", "event_properties", "platform_properties"} {
+	for _, m := range mapNames {
 		keys, js := p.Maps[m], p.JSONMaps[m]
 		if len(keys) == 0 && js == "" {
 			if m == "identifiers" || m == "platform_properties" {

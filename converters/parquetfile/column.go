@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"slices"
 
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // Page boundaries. A page ends after the row that brings it to pageMaxRows
@@ -31,25 +34,42 @@ type leaf struct {
 
 const numMaps = 4
 
-// leaves are the leaf columns in file order. A map's key leaf is
-// dictionary encoded, and platform_properties' values too.
-var leaves = [numLeafColumns]leaf{
-	colTS:                {path: []string{"ts"}, typ: format.Int64, mapIndex: -1, compare: compareInt64},
-	colEventKey:          {path: []string{"event_key"}, typ: format.ByteArray, mapIndex: -1, dict: true, compare: bytes.Compare},
-	colIdentifiers:       mapLeaf("identifiers", "key", 0, true),
-	colIdentifiers + 1:   mapLeaf("identifiers", "value", 0, false),
-	colInsertID:          {path: []string{"insert_id"}, typ: format.ByteArray, mapIndex: -1, compare: bytes.Compare},
-	colMetricValue:       {path: []string{"metric_value"}, typ: format.FixedLenByteArray, mapIndex: -1, compare: compareSigned},
-	colUserProps:         mapLeaf("user_properties", "key", 1, true),
-	colUserProps + 1:     mapLeaf("user_properties", "value", 1, false),
-	colEventProps:        mapLeaf("event_properties", "key", 2, true),
-	colEventProps + 1:    mapLeaf("event_properties", "value", 2, false),
-	colPlatformProps:     mapLeaf("platform_properties", "key", 3, true),
-	colPlatformProps + 1: mapLeaf("platform_properties", "value", 3, true),
-}
+// leaves are the leaf columns in file order, derived from schema.Columns:
+// one per column, two per map (key, then value). A map's key leaf is
+// dictionary encoded, and its value leaf when the column is. The encoder
+// fills them by the col* indexes, which TestLeavesFollowSchema checks.
+var leaves = func() (out [numLeafColumns]leaf) {
+	var all []leaf
+	for _, c := range schema.Columns {
+		if !c.Map {
+			all = append(all, valueLeaf([]string{c.Name}, c.Type, -1, c.Dictionary))
+			continue
+		}
+		m := slices.Index(schema.MapNames(), c.Name)
+		all = append(all,
+			valueLeaf([]string{c.Name, "key_value", "key"}, schema.String, m, true),
+			valueLeaf([]string{c.Name, "key_value", "value"}, c.Type, m, c.Dictionary))
+	}
+	copy(out[:], all) // a mismatch fails TestLeavesFollowSchema
+	return out
+}()
 
-func mapLeaf(name, leafName string, mapIndex int, dict bool) leaf {
-	return leaf{path: []string{name, "key_value", leafName}, typ: format.ByteArray, mapIndex: mapIndex, dict: dict}
+// valueLeaf is a leaf of values of type t; mapIndex is -1 outside a map.
+// Map leaves have no statistics.
+func valueLeaf(path []string, t schema.Type, mapIndex int, dict bool) leaf {
+	l := leaf{path: path, mapIndex: mapIndex, dict: dict}
+	switch t {
+	case schema.Timestamp:
+		l.typ, l.compare = format.Int64, compareInt64
+	case schema.String, schema.UUID:
+		l.typ, l.compare = format.ByteArray, bytes.Compare
+	case schema.Decimal:
+		l.typ, l.compare = format.FixedLenByteArray, compareSigned
+	}
+	if mapIndex >= 0 {
+		l.compare = nil
+	}
+	return l
 }
 
 // compareInt64 compares PLAIN-encoded INT64 values.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // SchemaDifferences lists every way f's schema differs from the import
@@ -48,13 +50,7 @@ func SchemaDifferences(f *parquet.File) []string {
 }
 
 // columnNames are the top-level columns of the import schema, in order.
-func columnNames() []string {
-	var names []string
-	for _, f := range Schema.Fields() {
-		names = append(names, f.Name())
-	}
-	return names
-}
+func columnNames() []string { return schema.Names() }
 
 // flatten appends the element at i and its descendants, depth first, with
 // their dotted paths, and returns the index after them.

@@ -3,11 +3,14 @@ package parquetfile
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // magic starts and ends a Parquet file.
@@ -18,59 +21,66 @@ const fileVersion = 2
 
 // schemaElements is the import schema as the footer stores it, depth first,
 // with both the logical types and the legacy converted types (for older
-// readers), exactly as parquet-go writes Schema.
+// readers), exactly as parquet-go writes Schema. It derives from
+// schema.Columns.
 var schemaElements = func() []format.SchemaElement {
-	required := thrift.New(format.Required)
-	str := func(name string) format.SchemaElement {
-		return format.SchemaElement{
-			Type:           thrift.New(format.ByteArray),
-			RepetitionType: required,
-			Name:           name,
-			ConvertedType:  thrift.New(deprecated.UTF8),
-			LogicalType:    format.LogicalType{Value: &format.StringType{}},
-		}
+	elems := []format.SchemaElement{{Name: "schema", NumChildren: thrift.New(int32(len(schema.Columns)))}}
+	for _, c := range schema.Columns {
+		elems = append(elems, columnElements(c)...)
 	}
-	stringMap := func(name string) []format.SchemaElement {
-		return []format.SchemaElement{
-			{
-				RepetitionType: required,
-				Name:           name,
-				NumChildren:    thrift.New[int32](1),
-				ConvertedType:  thrift.New(deprecated.Map),
-				LogicalType:    format.LogicalType{Value: &format.MapType{}},
-			},
-			{RepetitionType: thrift.New(format.Repeated), Name: "key_value", NumChildren: thrift.New[int32](2)},
-			str("key"),
-			str("value"),
-		}
-	}
-	elems := []format.SchemaElement{
-		{Name: "schema", NumChildren: thrift.New[int32](8)},
-		{
-			Type:           thrift.New(format.Int64),
-			TypeLength:     thrift.New[int32](64),
-			RepetitionType: required,
-			Name:           "ts",
-			ConvertedType:  thrift.New(deprecated.TimestampMillis),
-			LogicalType:    format.LogicalType{Value: &format.TimestampType{IsAdjustedToUTC: true, Unit: format.TimeUnit{Value: &format.MilliSeconds{}}}},
-		},
-		str("event_key"),
-	}
-	elems = append(elems, stringMap("identifiers")...)
-	elems = append(elems, str("insert_id"), format.SchemaElement{
-		Type:           thrift.New(format.FixedLenByteArray),
-		TypeLength:     thrift.New[int32](DecimalLength),
-		RepetitionType: required,
-		Name:           "metric_value",
-		ConvertedType:  thrift.New(deprecated.Decimal),
-		Scale:          thrift.New[int32](DecimalScale),
-		Precision:      thrift.New[int32](DecimalPrecision),
-		LogicalType:    format.LogicalType{Value: &format.DecimalType{Scale: DecimalScale, Precision: DecimalPrecision}},
-	})
-	elems = append(elems, stringMap("user_properties")...)
-	elems = append(elems, stringMap("event_properties")...)
-	return append(elems, stringMap("platform_properties")...)
+	return elems
 }()
+
+// columnElements are a declared column's schema elements: one for a
+// value, four for a map (the map, key_value, key and value).
+func columnElements(c schema.Column) []format.SchemaElement {
+	rep := thrift.New(format.Required)
+	if !c.Required {
+		rep = thrift.New(format.Optional)
+	}
+	if !c.Map {
+		return []format.SchemaElement{valueElement(c.Name, c.Type, rep)}
+	}
+	required := thrift.New(format.Required)
+	return []format.SchemaElement{
+		{
+			RepetitionType: rep,
+			Name:           c.Name,
+			NumChildren:    thrift.New[int32](1),
+			ConvertedType:  thrift.New(deprecated.Map),
+			LogicalType:    format.LogicalType{Value: &format.MapType{}},
+		},
+		{RepetitionType: thrift.New(format.Repeated), Name: "key_value", NumChildren: thrift.New[int32](2)},
+		valueElement("key", schema.String, required),
+		valueElement("value", c.Type, required),
+	}
+}
+
+// valueElement is the schema element of a leaf of type t.
+func valueElement(name string, t schema.Type, rep thrift.Null[format.FieldRepetitionType]) format.SchemaElement {
+	e := format.SchemaElement{RepetitionType: rep, Name: name}
+	switch t {
+	case schema.Timestamp:
+		e.Type = thrift.New(format.Int64)
+		e.TypeLength = thrift.New[int32](64) // as parquet-go writes it
+		e.ConvertedType = thrift.New(deprecated.TimestampMillis)
+		e.LogicalType.Value = &format.TimestampType{IsAdjustedToUTC: true, Unit: format.TimeUnit{Value: &format.MilliSeconds{}}}
+	case schema.String, schema.UUID:
+		e.Type = thrift.New(format.ByteArray)
+		e.ConvertedType = thrift.New(deprecated.UTF8)
+		e.LogicalType.Value = &format.StringType{}
+	case schema.Decimal:
+		e.Type = thrift.New(format.FixedLenByteArray)
+		e.TypeLength = thrift.New[int32](DecimalLength)
+		e.ConvertedType = thrift.New(deprecated.Decimal)
+		e.Scale = thrift.New[int32](DecimalScale)
+		e.Precision = thrift.New[int32](DecimalPrecision)
+		e.LogicalType.Value = &format.DecimalType{Scale: DecimalScale, Precision: DecimalPrecision}
+	default:
+		panic(fmt.Sprintf("parquetfile: no Parquet type for %v", t))
+	}
+	return e
+}
 
 // columnOrders declare every leaf's min/max in the order of its type: signed
 // for ts, unsigned bytes for the strings, signed for the DECIMAL.

@@ -1,6 +1,6 @@
 // Package parquetfile writes and reads the one Parquet schema Hackle imports
-// (docs/schema.md): eight required columns in a fixed order, maps as standard
-// 3-level MAP<STRING,STRING> groups.
+// (docs/schema.md), as package schema declares it: required columns in a
+// fixed order, maps as standard 3-level MAP<STRING,STRING> groups.
 package parquetfile
 
 import (
@@ -14,6 +14,8 @@ import (
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/hackle/hackle-agent/converters/schema"
 )
 
 // Leaf column indexes of the schema, in file order. A map contributes two
@@ -32,40 +34,58 @@ const (
 
 // DecimalLength, DecimalPrecision and DecimalScale describe metric_value.
 const (
-	DecimalLength    = 11
-	DecimalPrecision = 24
-	DecimalScale     = 6
+	DecimalLength    = schema.DecimalLength
+	DecimalPrecision = schema.DecimalPrecision
+	DecimalScale     = schema.DecimalScale
 )
 
 // Schema is the import schema, for parquet-go: tests write files of it and of
 // variants of it. Writer does not use it; it writes the same schema elements
-// (schemaElements in footer.go). Its fields are in the required order (a
-// parquet.Group would sort them by name).
-var Schema = parquet.NewSchema("schema", orderedGroup{
-	field("ts", parquet.Timestamp(parquet.Millisecond)),
-	field("event_key", dictString()),
-	field("identifiers", stringMap(false)),
-	field("insert_id", parquet.String()),
-	field("metric_value", parquet.Decimal(DecimalScale, DecimalPrecision, parquet.FixedLenByteArrayType(DecimalLength))),
-	field("user_properties", stringMap(false)),
-	field("event_properties", stringMap(false)),
-	field("platform_properties", stringMap(true)),
-})
+// (schemaElements in footer.go). Both derive from schema.Columns. Its fields
+// are in the required order (a parquet.Group would sort them by name).
+var Schema = parquet.NewSchema("schema", func() orderedGroup {
+	g := make(orderedGroup, len(schema.Columns))
+	for i, c := range schema.Columns {
+		g[i] = field(c.Name, columnNode(c))
+	}
+	return g
+}())
 
-// dictString is a required STRING column that is dictionary encoded: used
-// for low-cardinality columns (event names, map keys).
-func dictString() parquet.Node {
-	return parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
+// columnNode is a declared column as a parquet-go node.
+func columnNode(c schema.Column) parquet.Node {
+	n := valueNode(c.Type, c.Dictionary)
+	if c.Map {
+		n = parquet.Map(dictString(), n)
+	}
+	if !c.Required {
+		n = parquet.Optional(n)
+	}
+	return n
 }
 
-// stringMap is a required MAP<STRING,STRING> with required keys and values.
-// Keys are always dictionary encoded; values only when dictValues is set.
-func stringMap(dictValues bool) parquet.Node {
-	value := parquet.String()
-	if dictValues {
-		value = dictString()
+// valueNode is a required leaf of type t, dictionary encoded when dict is set.
+func valueNode(t schema.Type, dict bool) parquet.Node {
+	var n parquet.Node
+	switch t {
+	case schema.Timestamp:
+		n = parquet.Timestamp(parquet.Millisecond)
+	case schema.String, schema.UUID:
+		n = parquet.String()
+	case schema.Decimal:
+		n = parquet.Decimal(DecimalScale, DecimalPrecision, parquet.FixedLenByteArrayType(DecimalLength))
+	default:
+		panic(fmt.Sprintf("parquetfile: no Parquet type for %v", t))
 	}
-	return parquet.Map(dictString(), value)
+	if dict {
+		n = parquet.Encoded(n, &parquet.RLEDictionary)
+	}
+	return n
+}
+
+// dictString is a required STRING column that is dictionary encoded: a
+// map's keys.
+func dictString() parquet.Node {
+	return parquet.Encoded(parquet.String(), &parquet.RLEDictionary)
 }
 
 // orderedGroup is a required group whose fields keep the order given.
@@ -104,31 +124,13 @@ type expectedColumn struct {
 	want string
 }
 
-// expectedColumns lists every schema element below the root, depth first.
+// expectedColumns lists every schema element below the root, depth first:
+// the footer's schemaElements, described.
 var expectedColumns = func() []expectedColumn {
-	const (
-		str = "REQUIRED BYTE_ARRAY STRING"
-		mp  = "REQUIRED group(1) MAP"
-		kv  = "REPEATED group(2)"
-	)
-	cols := []expectedColumn{
-		{"ts", "REQUIRED INT64 TIMESTAMP(isAdjustedToUTC=true,unit=MILLIS)"},
-		{"event_key", str},
+	var cols []expectedColumn
+	for i := 1; i < len(schemaElements); {
+		i = flatten(schemaElements, i, "", &cols)
 	}
-	addMap := func(name string) {
-		cols = append(cols,
-			expectedColumn{name, mp},
-			expectedColumn{name + ".key_value", kv},
-			expectedColumn{name + ".key_value.key", str},
-			expectedColumn{name + ".key_value.value", str})
-	}
-	addMap("identifiers")
-	cols = append(cols,
-		expectedColumn{"insert_id", str},
-		expectedColumn{"metric_value", fmt.Sprintf("REQUIRED FIXED_LEN_BYTE_ARRAY(%d) DECIMAL(%d,%d)", DecimalLength, DecimalPrecision, DecimalScale)})
-	addMap("user_properties")
-	addMap("event_properties")
-	addMap("platform_properties")
 	return cols
 }()
 
@@ -141,8 +143,8 @@ func CheckSchema(f *parquet.File) error {
 	if len(elems) == 0 {
 		return errors.New("parquetfile: schema: file has no schema")
 	}
-	if n, _ := elems[0].NumChildren.Get(); int(n) != len(Schema.Fields()) {
-		return fmt.Errorf("parquetfile: schema: expected %d top-level columns, found %d", len(Schema.Fields()), n)
+	if n, _ := elems[0].NumChildren.Get(); int(n) != len(schema.Columns) {
+		return fmt.Errorf("parquetfile: schema: expected %d top-level columns, found %d", len(schema.Columns), n)
 	}
 	elems = elems[1:]
 	var path []string

@@ -13,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/version"
 )
 
 // Defaults of Options.
@@ -23,11 +24,12 @@ const (
 	DefaultPartBytes    = 256 << 20
 )
 
-// createdBy is the footer's created_by, unchanged since parquet-go wrote
-// the files (this package's encoder now writes them, with parquet-go's
-// format and compression packages). It names no agent version or build,
-// so that re-runs with the same inputs give byte-identical files.
-const createdBy = "parquet-go version 0.32.0 (build hackle-agent)"
+// createdBy is the footer's created_by: the writer is hackle-agent's own
+// encoder (with parquet-go's format and compression packages), so a reader
+// that blames the writer points at hackle-agent and its version. It names
+// no build time or host, so that re-runs of one binary over the same
+// inputs give byte-identical files.
+var createdBy = "hackle-agent " + version.Version
 
 const (
 	batchRows          = 1024      // rows handed to the encoders at a time, at most

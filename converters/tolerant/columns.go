@@ -6,6 +6,9 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
+
+	"github.com/hackle/hackle-agent/converters/schema"
+	"github.com/hackle/hackle-agent/validate"
 )
 
 // role is what a leaf column feeds.
@@ -100,7 +103,10 @@ func (f *File) assign(c *parquet.Column, i int) error {
 	set := func(leaf *parquet.Column, r role) {
 		f.cols[leaf.Index()] = column{role: r, name: Columns[i], field: i, leaf: leaf}
 	}
-	if strings.HasSuffix(Columns[i], "identifiers") || strings.HasSuffix(Columns[i], "_properties") {
+	if schema.Columns[i].Map {
+		if mapOf(&validate.Raw{}, i) == nil {
+			return fmt.Errorf("no field of a row for map column %s", Columns[i])
+		}
 		switch {
 		case c.Leaf() && isText(c):
 			set(c, roleMapJSON)
@@ -124,6 +130,8 @@ func (f *File) assign(c *parquet.Column, i int) error {
 		set(c, roleEventKey)
 	case "insert_id":
 		set(c, roleInsertID)
+	default:
+		return fmt.Errorf("no field of a row for column %s", Columns[i])
 	}
 	return nil
 }

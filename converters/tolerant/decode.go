@@ -44,6 +44,8 @@ func (f *File) decode(pr parquet.Row, row *Row) {
 	})
 }
 
+// mapOf is the map of r that layout column field fills; nil for a column
+// that is not one of r's maps.
 func mapOf(r *validate.Raw, field int) *[]validate.KV {
 	switch Columns[field] {
 	case "identifiers":
@@ -52,8 +54,10 @@ func mapOf(r *validate.Raw, field int) *[]validate.KV {
 		return &r.UserProps
 	case "event_properties":
 		return &r.EventProps
+	case "platform_properties":
+		return &r.PlatformProps
 	}
-	return &r.PlatformProps
+	return nil
 }
 
 // mapKeys returns the keys of one map value; none for a null or empty map.

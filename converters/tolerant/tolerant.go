@@ -15,15 +15,13 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/hackle/hackle-agent/converters/schema"
 	"github.com/hackle/hackle-agent/validate"
 )
 
-// Columns are the column names of the import layout, in layout order. A
-// file missing any of them is refused.
-var Columns = []string{
-	"ts", "event_key", "identifiers", "insert_id", "metric_value",
-	"user_properties", "event_properties", "platform_properties",
-}
+// Columns are the column names of the import layout (schema.Columns), in
+// layout order. A file missing any of them is refused.
+var Columns = schema.Names()
 
 // Options tune how values are read.
 type Options struct {

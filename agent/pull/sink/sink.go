@@ -6,9 +6,11 @@ package sink
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/option"
 	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/registry"
 	"github.com/hackle/hackle-agent/validate"
@@ -62,22 +64,64 @@ type Load interface {
 	Abort() error
 }
 
-// Options configure a sink; each backend reads what concerns it.
-type Options struct {
-	Table string // database sinks: table name (default hackle_events)
-	// Compression, PartRows: file sink Parquet options (zero: defaults).
-	Compression string
-	PartRows    int64
+// Options are the values of the sinks' options by name, as the flags give
+// them ("table": "hackle_events"). Open hands a backend the ones its
+// options struct declares.
+type Options = option.Values
+
+// Backend describes a sink backend to Register; like a store backend, it
+// lives wholly in its own package. O is its options struct, tagged as
+// package option describes (its tagged fields become pull's flags).
+type Backend[O any] struct {
+	// Schemes it serves, lowercase, without "://".
+	Schemes []string
+	// Open opens the sink a URL names (a plain path for the file sink)
+	// with the options filled in.
+	Open func(ctx context.Context, url string, opts *O) (Sink, error)
+	// Redact, when set, masks in place the secrets of a URL of its
+	// schemes that the generic rules of redact.URL do not know.
+	Redact func(u *neturl.URL)
 }
 
-// Opener opens a sink from its URL (or plain path for the file sink).
-type Opener func(ctx context.Context, url string, opts Options) (Sink, error)
+// backend is a Backend with its options type erased.
+type backend struct {
+	specs []option.Spec
+	open  func(ctx context.Context, url string, vals Options) (Sink, error)
+}
 
-var openers = registry.New[Opener]("sink")
+var backends = registry.New[*backend]("sink")
 
-// Register makes a backend available under a URL scheme; called from the
-// backends' init functions. Registering a scheme twice panics.
-func Register(scheme string, open Opener) { openers.Register(scheme, open) }
+// Register makes a backend available under its URL schemes; called from
+// the backends' init functions. Registering a scheme twice panics.
+func Register[O any](b Backend[O]) {
+	e := &backend{specs: option.Specs(new(O)), open: func(ctx context.Context, url string, vals Options) (Sink, error) {
+		opts := new(O)
+		if err := option.Fill(opts, vals); err != nil {
+			return nil, fmt.Errorf("sink %s: %w", redact.URL(url), err)
+		}
+		return b.Open(ctx, url, opts)
+	}}
+	for _, s := range b.Schemes {
+		backends.Register(s, e)
+		if b.Redact != nil {
+			redact.Register(s, b.Redact)
+		}
+	}
+}
+
+// OptionSpecs lists the options of every registered sink backend, one per
+// name, sorted: what pull makes its sink flags of.
+func OptionSpecs() []option.Spec {
+	var lists [][]option.Spec
+	seen := map[*backend]bool{}
+	for _, s := range backends.Schemes() {
+		if b, _ := backends.Get(strings.TrimSuffix(s, "://")); !seen[b] {
+			seen[b] = true
+			lists = append(lists, b.specs)
+		}
+	}
+	return option.Merge(lists...)
+}
 
 // Open opens the sink a URL names; a plain path is the "file" scheme.
 func Open(ctx context.Context, url string, opts Options) (Sink, error) {
@@ -85,11 +129,11 @@ func Open(ctx context.Context, url string, opts Options) (Sink, error) {
 	if scheme == "file" && strings.Contains(url, "=") && strings.Contains(url, " ") {
 		return nil, fmt.Errorf("sink %s looks like a key=value connection string: give a postgres:// URL (the password in PGPASSWORD or ~/.pgpass)", redact.URL(url))
 	}
-	open, ok := openers.Get(scheme)
+	b, ok := backends.Get(scheme)
 	if !ok {
-		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", redact.URL(url), scheme, strings.Join(openers.Schemes(), ", "))
+		return nil, fmt.Errorf("unsupported sink %q: scheme %q is not one of %s", redact.URL(url), scheme, strings.Join(backends.Schemes(), ", "))
 	}
-	return open(ctx, url, opts)
+	return b.open(ctx, url, opts)
 }
 
 // Scheme is the lowercase URL scheme of url, or "file" for a plain path.

@@ -20,8 +20,12 @@ import (
 )
 
 func init() {
-	store.Register("file", func(_ context.Context, u *url.URL, _ store.Options) (store.Store, error) {
-		return New(u.Path)
+	store.Register(store.Backend[struct{}]{
+		Schemes: []string{"file"},
+		Open: func(_ context.Context, u *url.URL, _ *struct{}) (store.Store, error) {
+			return New(u.Path)
+		},
+		Permissions: store.Permissions{Bucket: "read folder", List: "list folder", Put: "write", Get: "read", Version: "read", Delete: "delete"},
 	})
 }
 

@@ -21,8 +21,23 @@ import (
 )
 
 func init() {
-	store.Register("gs", open)
-	store.Register("gcs", open)
+	store.Register(store.Backend[Options]{
+		Schemes: []string{"gs", "gcs"},
+		Open: func(ctx context.Context, u *url.URL, opts *Options) (store.Store, error) {
+			return Open(ctx, u.Host, u.Path, *opts)
+		},
+		Permissions: store.Permissions{
+			Bucket: "storage.buckets.get", List: "storage.objects.list", Put: "storage.objects.create",
+			Get: "storage.objects.get", Version: "storage.objects.get", Delete: "storage.objects.delete",
+		},
+		Policy: policy,
+	})
+}
+
+// Options are how the GCS backend connects; the CLI makes a flag of each.
+type Options struct {
+	CredentialsFile string `option:"credentials-file" help:"GCS: service-account key file (default: Application Default Credentials)"`
+	Endpoint        string `option:"endpoint" help:"GCS emulator URL, e.g. http://127.0.0.1:4443"`
 }
 
 // chunkSize is the resumable-upload chunk: the memory one Put holds, and the
@@ -43,14 +58,10 @@ var (
 	_ io.Closer   = (*Store)(nil)
 )
 
-func open(ctx context.Context, u *url.URL, opts store.Options) (store.Store, error) {
-	return Open(ctx, u.Host, u.Path, opts)
-}
-
 // Open connects with Application Default Credentials, or the service-account
 // key in opts.CredentialsFile. An opts.Endpoint without a key file is taken
 // for an emulator and used without authentication.
-func Open(ctx context.Context, bucket, prefix string, opts store.Options) (*Store, error) {
+func Open(ctx context.Context, bucket, prefix string, opts Options) (*Store, error) {
 	if bucket == "" {
 		return nil, fmt.Errorf("gcs: no bucket in the URL (want gs://bucket/prefix)")
 	}
@@ -64,7 +75,7 @@ func Open(ctx context.Context, bucket, prefix string, opts store.Options) (*Stor
 	return &Store{client: c, bucket: c.Bucket(bucket), name: bucket, prefix: strings.Trim(prefix, "/"), source: source}, nil
 }
 
-func clientOptions(opts store.Options) ([]option.ClientOption, string) {
+func clientOptions(opts Options) ([]option.ClientOption, string) {
 	var co []option.ClientOption
 	source := "Application Default Credentials"
 	if opts.Endpoint != "" {

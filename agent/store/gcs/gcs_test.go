@@ -53,7 +53,7 @@ var _ = iterator.Done
 
 func open(t *testing.T, url, ep string) store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), url, store.Options{Endpoint: ep})
+	st, err := store.Open(context.Background(), url, store.Options{"endpoint": ep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestMissingBucket(t *testing.T) {
 func TestETagIsGeneration(t *testing.T) {
 	ep := endpoint(t)
 	ctx := context.Background()
-	st, err := gcs.Open(ctx, newBucket(t, ep), "p", store.Options{Endpoint: ep})
+	st, err := gcs.Open(ctx, newBucket(t, ep), "p", gcs.Options{Endpoint: ep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestBadCredentialsFile(t *testing.T) {
 	path := t.TempDir() + "/key.json"
 	writeFile(t, path, `{"type":"service_account","private_key":"`+strings.ReplaceAll(secret, "\n", `\n`)+`","client_email":"x@p.iam.gserviceaccount.com"}`)
 	ctx := context.Background()
-	st, err := store.Open(ctx, "gs://some-bucket/p", store.Options{CredentialsFile: path, Endpoint: "http://127.0.0.1:1"})
+	st, err := store.Open(ctx, "gs://some-bucket/p", store.Options{"credentials-file": path, "endpoint": "http://127.0.0.1:1"})
 	if err == nil {
 		err = st.Put(ctx, "k", strings.NewReader("x"), 1)
 	}

@@ -76,7 +76,7 @@ func TestAbortStaleUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := s3.Open(context.Background(), bucket, "p", srv.opts())
+	st, err := s3.Open(context.Background(), bucket, "p", srv.typed())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-
-	"github.com/hackle/hackle-agent/agent/store"
 )
 
 // maxAttempts bounds the SDK's retries (with exponential backoff and jitter)
@@ -34,7 +32,7 @@ func newRetryer() aws.Retryer {
 
 // credSource names where the credentials come from, for error messages. It
 // never holds a secret.
-func credSource(opts store.Options) string {
+func credSource(opts Options) string {
 	var src string
 	switch {
 	case opts.Profile != "":
@@ -54,7 +52,7 @@ func credSource(opts store.Options) string {
 
 // loadConfig resolves credentials the SDK way (env, profile, SSO, instance
 // role…) and wraps them in an STS AssumeRole provider when a role is given.
-func loadConfig(ctx context.Context, opts store.Options) (aws.Config, error) {
+func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	lo := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer)}
 	if opts.Profile != "" {
 		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))
@@ -89,7 +87,7 @@ func endpointURL(ep string) string {
 	return "https://" + ep
 }
 
-func newClient(cfg aws.Config, opts store.Options, region string) *s3.Client {
+func newClient(cfg aws.Config, opts Options, region string) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.Region = region
 		o.UsePathStyle = opts.PathStyle
@@ -106,7 +104,7 @@ func newClient(cfg aws.Config, opts store.Options, region string) *s3.Client {
 // Failing both, the configured region is used, or us-east-1 (what
 // S3-compatible stores behind an endpoint expect). A bucket that does not
 // exist is an error.
-func findRegion(ctx context.Context, cfg aws.Config, opts store.Options, bucket string) (string, error) {
+func findRegion(ctx context.Context, cfg aws.Config, opts Options, bucket string) (string, error) {
 	if opts.Region != "" {
 		return opts.Region, nil
 	}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/hackle/hackle-agent/agent/store"
 )
 
 // TestRegionFromHeadBucket: with Hackle's policy, GetBucketLocation is
@@ -28,7 +26,7 @@ func TestRegionFromHeadBucket(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfg := aws.Config{Region: "", Credentials: credentials.NewStaticCredentialsProvider("AKIAEXAMPLE", "secret", "")}
-	opts := store.Options{Endpoint: srv.URL, PathStyle: true}
+	opts := Options{Endpoint: srv.URL, PathStyle: true}
 	got, err := findRegion(context.Background(), cfg, opts, "customer-bucket")
 	if err != nil || got != "ap-northeast-2" {
 		t.Errorf("findRegion = %q, %v; want ap-northeast-2", got, err)

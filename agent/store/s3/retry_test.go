@@ -51,7 +51,7 @@ func TestRetriesThrottlingAnd5xx(t *testing.T) {
 	bucket := srv.newBucket(t)
 	ep, injected := flaky(t, srv.endpoint)
 	ctx := context.Background()
-	st, err := s3.Open(ctx, bucket, "p", store.Options{Endpoint: ep, PathStyle: true, Region: "us-east-1"})
+	st, err := s3.Open(ctx, bucket, "p", s3.Options{Endpoint: ep, PathStyle: true, Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,7 +53,7 @@ func TestAssumeRole(t *testing.T) {
 	defer ts.Close()
 	t.Setenv("AWS_ENDPOINT_URL_STS", ts.URL)
 	opts := srv.opts()
-	opts.RoleARN, opts.ExternalID = testRole, "hackle-external-id"
+	opts["role-arn"], opts["external-id"] = testRole, "hackle-external-id"
 	ctx := context.Background()
 	st, err := store.Open(ctx, "s3://"+srv.newBucket(t)+"/p", opts)
 	if err != nil {
@@ -77,7 +77,7 @@ func TestAssumeRoleRefused(t *testing.T) {
 	defer ts.Close()
 	t.Setenv("AWS_ENDPOINT_URL_STS", ts.URL)
 	opts := srv.opts()
-	opts.RoleARN, opts.Region = testRole, "us-east-1"
+	opts["role-arn"], opts["region"] = testRole, "us-east-1"
 	ctx := context.Background()
 	st, err := store.Open(ctx, "s3://"+srv.newBucket(t)+"/p", opts)
 	if err == nil {

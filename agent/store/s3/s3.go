@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,8 +15,6 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/store"
 )
-
-func init() { store.Register("s3", open) }
 
 // Store is a bucket and a prefix. Keys are relative to the prefix.
 type Store struct {
@@ -29,13 +26,9 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
-func open(ctx context.Context, u *url.URL, opts store.Options) (store.Store, error) {
-	return Open(ctx, u.Host, u.Path, opts)
-}
-
 // Open connects to bucket with the credentials opts name. The region is
 // opts.Region or found with GetBucketLocation; a missing bucket is an error.
-func Open(ctx context.Context, bucket, prefix string, opts store.Options) (*Store, error) {
+func Open(ctx context.Context, bucket, prefix string, opts Options) (*Store, error) {
 	if bucket == "" {
 		return nil, fmt.Errorf("s3: no bucket in the URL (want s3://bucket/prefix)")
 	}

@@ -37,8 +37,15 @@ func useKeys(t *testing.T, access, secret string) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
+// opts are the options the test server needs, by name as the flags give
+// them: store.Open fills the backend's Options from them.
 func (s server) opts() store.Options {
-	return store.Options{Endpoint: s.endpoint, PathStyle: true}
+	return store.Options{"endpoint": s.endpoint, "path-style": "true"}
+}
+
+// typed are opts for s3.Open.
+func (s server) typed() s3.Options {
+	return s3.Options{Endpoint: s.endpoint, PathStyle: true}
 }
 
 func (s server) admin() *awss3.Client {
@@ -167,7 +174,7 @@ func TestWrongCredentialsProfile(t *testing.T) {
 	writeFile(t, creds, "[customer]\naws_access_key_id = "+srv.access+"\naws_secret_access_key = "+wrongSecret+"\n")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 	opts := srv.opts()
-	opts.Profile = "customer"
+	opts["profile"] = "customer"
 	ctx := context.Background()
 	st, err := store.Open(ctx, "s3://"+bucket, opts)
 	if err == nil {
@@ -201,7 +208,7 @@ func TestMissingBucketWithRegion(t *testing.T) {
 	useKeys(t, srv.access, srv.secret)
 	name := storetest.UniqueName("no-such-bucket")
 	opts := srv.opts()
-	opts.Region = "us-east-1" // no GetBucketLocation at open
+	opts["region"] = "us-east-1" // no GetBucketLocation at open
 	ctx := context.Background()
 	st, err := store.Open(ctx, "s3://"+name+"/p", opts)
 	if err != nil {
@@ -217,7 +224,7 @@ func TestETag(t *testing.T) {
 	srv := testServer(t)
 	useKeys(t, srv.access, srv.secret)
 	ctx := context.Background()
-	st, err := s3.Open(ctx, srv.newBucket(t), "p", srv.opts())
+	st, err := s3.Open(ctx, srv.newBucket(t), "p", srv.typed())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +259,7 @@ func TestProfile(t *testing.T) {
 	writeFile(t, creds, "[customer]\naws_access_key_id = "+srv.access+"\naws_secret_access_key = "+srv.secret+"\n")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 	opts := srv.opts()
-	opts.Profile = "customer"
+	opts["profile"] = "customer"
 	ctx := context.Background()
 	st, err := store.Open(ctx, "s3://"+bucket+"/p", opts)
 	if err != nil {

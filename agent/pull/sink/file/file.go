@@ -31,10 +31,20 @@ const stagingName = ".hackle-pull-staging"
 // touches the first one's staging folder.
 const lockName = ".hackle-pull-lock"
 
-func init() { sink.Register("file", open) }
+func init() {
+	sink.Register(sink.Backend[Options]{
+		Schemes: []string{"file"},
+		Open: func(_ context.Context, url string, opts *Options) (sink.Sink, error) {
+			return New(strings.TrimPrefix(url, "file://"), *opts)
+		},
+	})
+}
 
-func open(_ context.Context, url string, opts sink.Options) (sink.Sink, error) {
-	return New(strings.TrimPrefix(url, "file://"), opts)
+// Options are the file sink's Parquet options (zero: parquetfile's
+// defaults). They are not flags: pull writes the canonical defaults.
+type Options struct {
+	Compression string
+	PartRows    int64
 }
 
 // Sink writes partitions under a folder.
@@ -50,7 +60,7 @@ var _ sink.Sink = (*Sink)(nil)
 // then removes what a crashed run left in its staging folder. When another
 // pull has the folder open it fails with an error wrapping state.ErrLocked,
 // having changed nothing.
-func New(root string, opts sink.Options) (*Sink, error) {
+func New(root string, opts Options) (*Sink, error) {
 	if root == "" {
 		return nil, errors.New("file sink: empty path")
 	}

@@ -41,7 +41,7 @@ func commitRows(t *testing.T, s *Sink, version string, n int, commit bool) {
 
 func TestLoadReplacesPartition(t *testing.T) {
 	root := t.TempDir()
-	s, err := New(root, sink.Options{PartRows: 2})
+	s, err := New(root, Options{PartRows: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestLoadReplacesPartition(t *testing.T) {
 // old folder in staging; opening the sink puts it back.
 func TestRecoverMovedAside(t *testing.T) {
 	root := t.TempDir()
-	s, _ := New(root, sink.Options{})
+	s, _ := New(root, Options{})
 	commitRows(t, s, "v1", 2, true)
 	aside := filepath.Join(root, stagingName, "dt=2023-01-01-123.old")
 	os.MkdirAll(filepath.Dir(aside), 0o755)
@@ -77,7 +77,7 @@ func TestRecoverMovedAside(t *testing.T) {
 	}
 	os.MkdirAll(filepath.Join(root, stagingName, "dt=2023-01-01-124"), 0o755) // the unfinished load
 	s.Close()                                                                 // the crashed run is gone
-	s, err := New(root, sink.Options{})
+	s, err := New(root, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestOpenByScheme(t *testing.T) {
 // staging folder; the first one's load still commits.
 func TestSecondOpenLeavesStagingAlone(t *testing.T) {
 	root := t.TempDir()
-	first, err := New(root, sink.Options{})
+	first, err := New(root, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestSecondOpenLeavesStagingAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Write(ev(0))
-	if _, err := New(root, sink.Options{}); !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), "another pull holds the lock") {
+	if _, err := New(root, Options{}); !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), "another pull holds the lock") {
 		t.Fatalf("second New: %v, want state.ErrLocked", err)
 	}
 	if err := l.Commit(context.Background(), &sink.Summary{Date: "2023-01-01", Version: "v1", Written: 1}); err != nil {
@@ -127,7 +127,7 @@ func TestSecondOpenLeavesStagingAlone(t *testing.T) {
 		t.Fatalf("summary %+v, %v", sum, err)
 	}
 	first.Close()
-	second, err := New(root, sink.Options{})
+	second, err := New(root, Options{})
 	if err != nil {
 		t.Fatalf("New after Close: %v", err)
 	}

@@ -36,8 +36,17 @@ var columns = []string{
 }
 
 func init() {
-	sink.Register("postgres", Open)
-	sink.Register("postgresql", Open)
+	sink.Register(sink.Backend[Options]{
+		Schemes: []string{"postgres", "postgresql"},
+		Open: func(ctx context.Context, url string, opts *Options) (sink.Sink, error) {
+			return Open(ctx, url, *opts)
+		},
+	})
+}
+
+// Options configure the PostgreSQL sink; pull makes a flag of each.
+type Options struct {
+	Table string `option:"table" default:"hackle_events" help:"PostgreSQL sink: table (created if missing; schema.table accepted)"`
 }
 
 // Sink is a connection to the database and the table it loads.
@@ -52,7 +61,7 @@ var _ sink.Sink = (*Sink)(nil)
 // Open connects to url (postgres://user:pw@host:port/db?sslmode=…) and
 // creates the table and its partition_date index when missing. A
 // schema-qualified table ("analytics.events") is accepted.
-func Open(ctx context.Context, url string, opts sink.Options) (sink.Sink, error) {
+func Open(ctx context.Context, url string, opts Options) (sink.Sink, error) {
 	table := opts.Table
 	if table == "" {
 		table = DefaultTable
@@ -83,20 +92,7 @@ func Open(ctx context.Context, url string, opts sink.Options) (sink.Sink, error)
 func (s *Sink) createTable(ctx context.Context) error {
 	t := s.table.Sanitize()
 	idx := pgx.Identifier{s.table[len(s.table)-1] + "_source_date_idx"}.Sanitize()
-	sql := `CREATE TABLE IF NOT EXISTS ` + t + ` (
-	source              text          NOT NULL,
-	partition_date      date          NOT NULL,
-	partition_version   text          NOT NULL,
-	ts                  timestamptz   NOT NULL,
-	event_key           text          NOT NULL,
-	identifiers         jsonb         NOT NULL,
-	insert_id           uuid          NOT NULL,
-	metric_value        numeric(24,6) NOT NULL,
-	user_properties     jsonb         NOT NULL,
-	event_properties    jsonb         NOT NULL,
-	platform_properties jsonb         NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ` + idx + ` ON ` + t + ` (source, partition_date)`
+	sql := createTableSQL(t, idx)
 	if _, err := s.conn.Exec(ctx, sql); err != nil {
 		return fmt.Errorf("postgres: create table %s: %w", t, err)
 	}

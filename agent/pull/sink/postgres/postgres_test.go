@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hackle/hackle-agent/agent/commit"
+	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
@@ -41,7 +42,7 @@ func openTable(t *testing.T) (*Sink, string) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	table := "pull_test_" + hex.EncodeToString(b)
-	s, err := Open(context.Background(), url, sink.Options{Table: table})
+	s, err := Open(context.Background(), url, Options{Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,9 +169,9 @@ func TestPullIntoPostgres(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := &commit.Manifest{Format: commit.ManifestFormat, Date: "2023-01-01"}
+		m := &partition.Manifest{Format: partition.ManifestFormat, Date: "2023-01-01"}
 		for _, p := range infos {
-			m.Files = append(m.Files, commit.File{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
+			m.Files = append(m.Files, partition.Part{Name: p.Name, Size: p.Size, Rows: p.Rows, SHA256: p.SHA256})
 		}
 		if _, err := commit.Publish(context.Background(), src, &commit.Partition{Date: "2023-01-01", Dir: dir, Manifest: m}, slog.New(slog.DiscardHandler)); err != nil {
 			t.Fatal(err)
@@ -244,7 +245,7 @@ func TestOpenNeverPrintsPassword(t *testing.T) {
 		"postgresql://127.0.0.1:1/analytics?user=hackle&password=" + pw + "&connect_timeout=2",
 		"postgres://127.0.0.1:x/analytics?password=Zq9x#" + pw,
 	} {
-		_, err := Open(context.Background(), raw, sink.Options{})
+		_, err := Open(context.Background(), raw, Options{})
 		if err == nil {
 			t.Errorf("Open(%q) succeeded", raw)
 			continue
