@@ -19,17 +19,17 @@ type importer struct {
 	p     *partition.Partition
 	m     *partition.Manifest // nil: the partition has none
 	rw    *report.Writer
+	ctx   context.Context
 	load  sink.Load
-	win   *state.Window
+	win   sink.Window
 	rules validate.Rules
 	seen  map[state.Key]struct{}
 	sum   sink.Summary
 	ev    validate.Event
 }
 
-// importPartition reads, checks and loads every part of p, commits the
-// load, then records the version (keys first, then the partition record):
-// the state is never ahead of the sink.
+// importPartition reads, checks and loads every part of p and commits the
+// load, which records the version in the sink with the rows.
 func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult) error {
 	date := p.Date.String()
 	rep := o.newReport(date)
@@ -49,19 +49,21 @@ func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m
 
 func (o *Options) importInto(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult, rw *report.Writer) error {
 	date := p.Date.String()
-	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.Source.String(), Date: date, Version: pr.Version})
+	// The window first: a sink may read it through the connection that
+	// the load then holds.
+	win, err := o.Sink.Window(ctx, o.sourceName(), date, o.DedupDays)
+	if err != nil {
+		return fmt.Errorf("sink %s: %w", o.Sink, err)
+	}
+	defer win.Close()
+	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.sourceName(), Date: date, Version: pr.Version})
 	if err != nil {
 		return err
 	}
 	defer load.Abort()
-	win, err := o.State.OpenWindow(p.Date, o.DedupDays)
-	if err != nil {
-		return err
-	}
-	defer win.Close()
-	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win, seen: map[state.Key]struct{}{},
+	imp := &importer{o: o, p: p, m: m, rw: rw, ctx: ctx, load: load, win: win, seen: map[state.Key]struct{}{},
 		rules: validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date}}
-	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.Source.String(), SourceFiles: []string{}, AgentVersion: o.Version}
+	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.sourceName(), SourceFiles: []string{}, AgentVersion: o.Version}
 	if err := imp.read(ctx); err != nil {
 		return err
 	}
@@ -75,18 +77,6 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 	imp.sum.Warnings, imp.sum.ImportedAt = rep.Counts.Warnings, time.Now().UTC()
 	if err := imp.load.Commit(ctx, &imp.sum); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
-	}
-	keys := make([]state.Key, 0, len(imp.seen))
-	for k := range imp.seen {
-		keys = append(keys, k)
-	}
-	st := imp.o.State
-	if err := st.WriteKeys(imp.sum.Date, keys); err != nil {
-		return err
-	}
-	if err := st.Record(state.Imported{Date: imp.sum.Date, Version: pr.Version, Rows: imp.sum.Written,
-		Sink: imp.o.Sink.String(), ImportedAt: imp.sum.ImportedAt}); err != nil {
-		return err
 	}
 	pr.Status, pr.Summary = Imported, &imp.sum
 	rep.Partitions = append(rep.Partitions, validate.PartitionStats{Date: imp.sum.Date, Rows: imp.sum.Written,
@@ -146,7 +136,7 @@ func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceSta
 	}
 	imp.seen[k] = struct{}{}
 	imp.rw.Warn(warns)
-	if err := imp.load.Write(&imp.ev); err != nil {
+	if err := imp.load.Write(imp.ctx, &imp.ev); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
 	}
 	rep.Counts.Written++

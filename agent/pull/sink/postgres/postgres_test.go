@@ -17,7 +17,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
-	"github.com/hackle/hackle-agent/agent/pull/state"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -47,7 +46,7 @@ func openTable(t *testing.T) (*Sink, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		s.(*Sink).conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table)
+		s.(*Sink).conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table+", "+table+ImportsSuffix)
 		s.Close()
 	})
 	return s.(*Sink), table
@@ -74,7 +73,7 @@ func loadDay(t *testing.T, s *Sink, date, version string, ids []int, commit bool
 	}
 	for _, n := range ids {
 		ev := event(date, n)
-		if err := l.Write(&ev); err != nil {
+		if err := l.Write(ctx, &ev); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -157,7 +156,6 @@ func TestPullIntoPostgres(t *testing.T) {
 	s, table := openTable(t)
 	root := t.TempDir()
 	src, _ := storefile.New(filepath.Join(root, "bucket"))
-	st, _ := state.Open(filepath.Join(root, "state"))
 	publish := func(ids ...int) {
 		dir := t.TempDir()
 		parts := parquetfile.NewParts(dir, parquetfile.Options{})
@@ -177,7 +175,7 @@ func TestPullIntoPostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := pull.Options{Source: src, Sink: s, State: st, DedupDays: 7, ReportDir: filepath.Join(root, "report"), TempDir: t.TempDir()}
+	o := pull.Options{Source: src, Sink: s, DedupDays: 7, ReportDir: filepath.Join(root, "report"), TempDir: t.TempDir()}
 	run := func() *pull.Result {
 		res, err := pull.Run(context.Background(), o)
 		if err != nil {
@@ -214,7 +212,7 @@ func TestSourcesShareATable(t *testing.T) {
 		}
 		for n := 1; n <= 2; n++ {
 			ev := event("2023-01-01", n)
-			l.Write(&ev)
+			l.Write(ctx, &ev)
 		}
 		if err := l.Commit(ctx, &sink.Summary{}); err != nil {
 			t.Fatal(err)
