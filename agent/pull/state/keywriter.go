@@ -14,7 +14,7 @@ import (
 
 // runKeys is how many keys a KeyWriter holds in memory (4 MiB) before it
 // sorts them and spills them to a run file.
-const runKeys = 256 << 10
+var runKeys = 256 << 10
 
 // KeyWriter collects insert_ids in any order, in bounded memory, and
 // writes them as one sorted key file of unique keys (the format OpenKeys

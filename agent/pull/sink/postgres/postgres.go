@@ -129,8 +129,17 @@ CREATE TABLE IF NOT EXISTS ` + imports.Sanitize() + ` (
 // String names the database and table, without a password.
 func (s *Sink) String() string { return s.name }
 
-// Close closes the connection, which releases its locks.
-func (s *Sink) Close() error { return s.conn.Close(context.Background()) }
+// Close releases the source locks and closes the connection. (The
+// server would release them too, but only once the backend has exited,
+// after Close returns.)
+func (s *Sink) Close() error {
+	ctx := context.Background()
+	if len(s.locked) > 0 && !s.conn.IsClosed() {
+		s.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+		s.locked = map[string]bool{}
+	}
+	return s.conn.Close(ctx)
+}
 
 // lockSource takes, once per connection, a session lock on the table and
 // source: two pulls of one source into one table would import the same

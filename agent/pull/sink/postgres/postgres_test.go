@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/pull/state"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -253,5 +255,30 @@ func TestOpenNeverPrintsPassword(t *testing.T) {
 				t.Errorf("Open(%q): the error shows the password:\n%v", raw, err)
 			}
 		}
+	}
+}
+
+// TestOnePullPerSource: a second sink on the same table fails at once for
+// a source the first one is pulling, and works for another source.
+func TestOnePullPerSource(t *testing.T) {
+	s, table := openTable(t)
+	ctx := context.Background()
+	if _, err := s.Imported(ctx, "s3://a/p", "2023-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, testURL(t), sink.Options{Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := s2.Imported(ctx, "s3://a/p", "2023-01-01"); !errors.Is(err, state.ErrLocked) {
+		t.Errorf("second pull of the same source: %v, want state.ErrLocked", err)
+	}
+	if _, err := s2.Imported(ctx, "s3://b/p", "2023-01-01"); err != nil {
+		t.Errorf("another source: %v", err)
+	}
+	s.Close()
+	if _, err := s2.Imported(ctx, "s3://a/p", "2023-01-01"); err != nil {
+		t.Errorf("after the first pull ended: %v", err)
 	}
 }
