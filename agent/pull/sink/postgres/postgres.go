@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	neturl "net/url"
 	"os"
 	"path/filepath"
@@ -36,12 +37,13 @@ const DefaultTable = "hackle_events"
 // table's: hackle_events → hackle_events_imports (same schema).
 const ImportsSuffix = "_imports"
 
-// batchRows is how many rows Write hands to the COPY goroutine at once;
-// queueBatches how many such batches may wait: memory stays bounded while
-// the client decodes the next rows and the server stores the last ones.
+// Write hands the rows to the COPY goroutine in buffers of about
+// bufferBytes, queueBuffers of which may wait: memory stays bounded (a few
+// MiB) while the client decodes the next rows and the server stores the
+// last ones, through one COPY per partition.
 const (
-	batchRows    = 2_000
-	queueBatches = 8
+	bufferBytes  = 256 << 10
+	queueBuffers = 8
 )
 
 // columns are the table's columns in COPY order.
@@ -301,17 +303,20 @@ type load struct {
 	done bool
 
 	// The COPY runs in its own goroutine from the first Write to Commit,
-	// reading batches from queue; copied is closed when it ends, with
-	// copyErr set.
-	batch   [][]any
-	queue   chan [][]any
-	cancel  context.CancelFunc
+	// reading encoded rows from queue while Write encodes the next ones
+	// into buf; used buffers come back through free. copied is closed when
+	// the COPY ends, with copyErr set; closing abort makes it fail.
+	prefix  []byte
+	buf     []byte
+	queue   chan []byte
+	free    chan []byte
+	abort   chan struct{}
 	copied  chan struct{}
 	copyErr error
 }
 
-// Write adds a row to the current batch and hands full batches to the
-// COPY goroutine, waiting when queueBatches are already queued.
+// Write encodes a row into the current buffer and hands full buffers to
+// the COPY goroutine, waiting when queueBuffers are already queued.
 func (l *load) Write(ctx context.Context, ev *validate.Event) error {
 	if l.done {
 		return errors.New("postgres: load already finished")
@@ -319,41 +324,37 @@ func (l *load) Write(ctx context.Context, ev *validate.Event) error {
 	if l.queue == nil {
 		l.startCopy()
 	}
-	l.batch = append(l.batch, []any{
-		l.p.Source, l.day, l.p.Version, time.UnixMilli(ev.TS).UTC(), ev.EventKey, jsonObject(ev.Identifiers),
-		pgtype.UUID{Bytes: validate.UUIDKey(ev.InsertID), Valid: true},
-		pgtype.Numeric{Int: ev.MetricValue.Unscaled(), Exp: -validate.DecimalScale, Valid: true},
-		jsonObject(ev.UserProps), jsonObject(ev.EventProps), jsonObject(ev.PlatformProps),
-	})
+	l.buf = appendRow(append(l.buf, l.prefix...), ev)
 	l.rows++
-	if len(l.batch) >= batchRows {
+	if len(l.buf) >= bufferBytes {
 		return l.send(ctx)
 	}
 	return nil
 }
 
 func (l *load) startCopy() {
-	cctx, cancel := context.WithCancel(l.ctx)
-	l.queue, l.cancel, l.copied = make(chan [][]any, queueBatches), cancel, make(chan struct{})
-	src := &queueSource{ctx: cctx, queue: l.queue, i: -1}
+	l.prefix = rowPrefix(l.p.Source, l.day, l.p.Version)
+	l.queue, l.free = make(chan []byte, queueBuffers), make(chan []byte, queueBuffers+2)
+	l.abort, l.copied = make(chan struct{}), make(chan struct{})
+	l.buf = append(make([]byte, 0, bufferBytes+bufferBytes/4), copyHeader...)
+	r := &queueReader{queue: l.queue, free: l.free, abort: l.abort}
+	sql := `COPY ` + l.s.table.Sanitize() + ` (` + strings.Join(columns, ", ") + `) FROM STDIN (FORMAT binary)`
 	go func() {
 		defer close(l.copied)
-		if _, err := l.tx.CopyFrom(cctx, l.s.table, columns, src); err != nil {
+		if _, err := l.tx.Conn().PgConn().CopyFrom(l.ctx, r, sql); err != nil {
 			l.copyErr = fmt.Errorf("postgres: copy into %s: %w", l.s.table.Sanitize(), err)
 		}
 	}()
 }
 
-// send queues the current batch; it returns the COPY's error if the COPY
+// send queues the current buffer; it returns the COPY's error if the COPY
 // has stopped.
 func (l *load) send(ctx context.Context) error {
-	if len(l.batch) == 0 {
+	if len(l.buf) == 0 {
 		return nil
 	}
 	select {
-	case l.queue <- l.batch:
-		l.batch = make([][]any, 0, batchRows)
-		return nil
+	case l.queue <- l.buf:
 	case <-l.copied:
 		if l.copyErr == nil {
 			return errors.New("postgres: copy ended early")
@@ -362,55 +363,77 @@ func (l *load) send(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	select {
+	case l.buf = <-l.free:
+	default:
+		l.buf = make([]byte, 0, bufferBytes+bufferBytes/4)
+	}
+	return nil
 }
 
-// finishCopy sends the last batch, ends the COPY and waits for it.
+// finishCopy sends the last rows and the trailer, ends the COPY and waits
+// for the server's answer.
 func (l *load) finishCopy(ctx context.Context) error {
 	if l.queue == nil {
 		return nil
 	}
-	err := l.send(ctx)
-	close(l.queue)
-	l.queue = nil
-	if err != nil {
-		l.cancel()
-	}
-	<-l.copied
-	l.cancel()
-	if err != nil {
+	l.buf = append(l.buf, copyTrailer...)
+	if err := l.send(ctx); err != nil {
+		l.stopCopy()
 		return err
 	}
+	close(l.queue)
+	l.queue = nil
+	<-l.copied
 	return l.copyErr
 }
 
-// queueSource feeds the COPY from the queue of batches.
-type queueSource struct {
-	ctx   context.Context
-	queue <-chan [][]any
-	cur   [][]any
-	i     int
-	err   error
+// stopCopy makes a running COPY fail (the server discards its rows, and
+// the connection stays usable) and waits for it.
+func (l *load) stopCopy() {
+	if l.queue == nil {
+		return
+	}
+	close(l.abort)
+	l.queue = nil
+	<-l.copied
 }
 
-func (q *queueSource) Next() bool {
-	q.i++
-	for q.i >= len(q.cur) {
-		select {
-		case b, ok := <-q.queue:
-			if !ok {
-				return false
+// errAborted is what the COPY is failed with when a load is aborted.
+var errAborted = errors.New("load aborted")
+
+// queueReader is the COPY's input: the buffers Write queues, in order.
+type queueReader struct {
+	queue <-chan []byte
+	free  chan<- []byte
+	abort <-chan struct{}
+	cur   []byte
+	off   int
+}
+
+func (r *queueReader) Read(p []byte) (int, error) {
+	for r.off >= len(r.cur) {
+		if r.cur != nil {
+			select {
+			case r.free <- r.cur[:0]:
+			default:
 			}
-			q.cur, q.i = b, 0
-		case <-q.ctx.Done():
-			q.err = q.ctx.Err()
-			return false
+			r.cur = nil
+		}
+		select {
+		case b, ok := <-r.queue:
+			if !ok {
+				return 0, io.EOF
+			}
+			r.cur, r.off = b, 0
+		case <-r.abort:
+			return 0, errAborted
 		}
 	}
-	return true
+	n := copy(p, r.cur[r.off:])
+	r.off += n
+	return n, nil
 }
-
-func (q *queueSource) Values() ([]any, error) { return q.cur[q.i], nil }
-func (q *queueSource) Err() error             { return q.err }
 
 // Commit ends the COPY, records the version in the imports table and
 // commits the transaction: rows and record become visible together.
@@ -452,11 +475,6 @@ func (l *load) Abort() error {
 		return nil
 	}
 	l.done = true
-	if l.queue != nil {
-		l.cancel()
-		close(l.queue)
-		l.queue = nil
-		<-l.copied
-	}
+	l.stopCopy()
 	return l.tx.Rollback(context.Background())
 }
