@@ -48,6 +48,10 @@ type Options struct {
 	ReportDir string
 	// TempDir holds downloaded parts while they are read ("" = os.TempDir).
 	TempDir string
+	// Deadline, when set, is checked at the end of Run, while the sink is
+	// still open, for the partition due at Now: Result.Late.
+	Deadline *Deadline
+	Now      time.Time
 	// DeleteAfter removes a partition's objects from the source once it is
 	// imported (and recorded).
 	DeleteAfter bool
@@ -81,6 +85,9 @@ type PartitionResult struct {
 // Result is the outcome of one pull.
 type Result struct {
 	Partitions []PartitionResult
+	// Late is, with Options.Deadline, CheckDeadline's answer: nil, a
+	// *LateError, or the error asking the sink.
+	Late error
 }
 
 // Count returns how many partitions ended with status s.
@@ -107,6 +114,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
+	if o.Deadline != nil {
+		defer func() { res.Late = o.CheckDeadline(*o.Deadline, o.Now) }()
+	}
 	for _, p := range parts {
 		pr, err := pullPartition(ctx, o, p)
 		res.Partitions = append(res.Partitions, pr)

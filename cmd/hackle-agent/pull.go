@@ -155,11 +155,9 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 	if err != nil {
 		return err
 	}
-	if cfg.deadline != nil {
-		if err := o.CheckDeadline(*cfg.deadline, now); err != nil {
-			log.Error("partition missed its deadline", "err", err)
-			return err // exitCode makes a *pull.LateError 4
-		}
+	if res.Late != nil { // checked by the run, while the sink was open
+		log.Error("partition missed its deadline", "err", res.Late)
+		return res.Late // exitCode makes a *pull.LateError 4
 	}
 	if n := res.Count(pull.Refused); n > 0 {
 		for _, p := range res.Partitions {
@@ -193,6 +191,7 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 	o := &pull.Options{Source: src, Sink: sk, SourceName: name, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
 		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days.Range(now)
+	o.Deadline, o.Now = cfg.deadline, now
 	res, err := pull.Run(ctx, *o)
 	return res, o, err
 }

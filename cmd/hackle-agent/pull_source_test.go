@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -61,23 +62,8 @@ func TestPullOneSourceTwoSpellingsFolder(t *testing.T) {
 // folder, imports nothing and the table holds each insert_id once. An
 // explicit --source-name is another source.
 func TestPullOneSourceTwoSpellingsPostgres(t *testing.T) {
-	url := os.Getenv("HACKLE_TEST_POSTGRES_URL")
-	if url == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("HACKLE_TEST_POSTGRES_URL is not set: run bash .ci/postgres.sh")
-		}
-		t.Skip("HACKLE_TEST_POSTGRES_URL is not set (bash .ci/postgres.sh starts a server)")
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	table := "sources_" + hex.EncodeToString(b)
+	url, table, conn := pgTable(t, "sources_")
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	t.Cleanup(func() { conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table+", "+table+"_imports") })
 
 	dir, wds, sources := sourceSpellings(t)
 	pull := func(wd, want string, extra ...string) {
@@ -111,5 +97,57 @@ func TestPullOneSourceTwoSpellingsPostgres(t *testing.T) {
 	names, err := pgx.CollectRows(got, pgx.RowTo[string])
 	if err != nil || len(names) != 2 || names[0] != filepath.Join(dir, "bucket") || names[1] != "acme-prod" {
 		t.Errorf("recorded sources %v, %v; want [%s acme-prod]", names, err, filepath.Join(dir, "bucket"))
+	}
+}
+
+// pgTable names a fresh table of HACKLE_TEST_POSTGRES_URL, dropped (with
+// its _imports table) after the test, and connects to the database. It
+// skips without the server, but on CI, where the server must be there.
+func pgTable(t *testing.T, prefix string) (url, table string, conn *pgx.Conn) {
+	t.Helper()
+	url = os.Getenv("HACKLE_TEST_POSTGRES_URL")
+	if url == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("HACKLE_TEST_POSTGRES_URL is not set: run bash .ci/postgres.sh")
+		}
+		t.Skip("HACKLE_TEST_POSTGRES_URL is not set (bash .ci/postgres.sh starts a server)")
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	table = prefix + hex.EncodeToString(b)
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table+", "+table+"_imports")
+		conn.Close(context.Background())
+	})
+	return url, table, conn
+}
+
+// TestPullDeadlinePostgres: the deadline is checked against the record in
+// the database (while the sink is still open).
+func TestPullDeadlinePostgres(t *testing.T) {
+	url, table, _ := pgTable(t, "deadline_")
+	dir := t.TempDir()
+	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(time.DateOnly)
+	line, _, _ := strings.Cut(string(pullReadFile(t, repoFile(t, "testdata/samples/events.ndjson"))), "\n")
+	line = strings.Replace(line, "2023-01-01T00:00:00.000Z", yesterday+"T12:00:00Z", 1)
+	os.WriteFile(filepath.Join(dir, "y.ndjson"), []byte(line+"\n"), 0o644)
+	if r := runAgent(t, dir, nil, "export", "--input", "y.ndjson", "--date", yesterday, "--dest", "bucket", "-q"); r.code != 0 {
+		t.Fatalf("export %s: exit %d\n%s", yesterday, r.code, r.stderr)
+	}
+	args := []string{"pull", "--source", "bucket", "--sink", url, "--table", table, "--deadline", "00:00", "--deadline-tz", "UTC"}
+	for i := range 2 { // imported, then unchanged: on time both times
+		if r := runAgent(t, dir, nil, args...); r.code != 0 || strings.Contains(r.stderr, "missed its deadline") {
+			t.Fatalf("pull %d: exit %d\n%s", i+1, r.code, r.stderr)
+		}
+	}
+	// Another source (named explicitly) has imported nothing: late.
+	other := []string{"pull", "--source", "bucket", "--source-name", "other", "--sink", url, "--table", table,
+		"--date", "2023-01-01", "--deadline", "00:00", "--deadline-tz", "UTC"}
+	if r := runAgent(t, dir, nil, other...); r.code != exitLate {
+		t.Fatalf("another source: exit %d, want %d\n%s", r.code, exitLate, r.stderr)
 	}
 }
