@@ -151,3 +151,20 @@ func TestPullDeadlinePostgres(t *testing.T) {
 		t.Fatalf("another source: exit %d, want %d\n%s", r.code, exitLate, r.stderr)
 	}
 }
+
+// TestPullStateDirDeprecated: --state-dir is accepted, ignored and named
+// so: the state stays in the sink and no folder is made.
+func TestPullStateDirDeprecated(t *testing.T) {
+	dir := t.TempDir()
+	exportSample(t, dir)
+	r := runAgent(t, dir, nil, "pull", "--source", "bucket", "--sink", "imported", "--state-dir", "old-state", "--date", "2023-01-01")
+	if r.code != 0 || !strings.Contains(r.stderr, "--state-dir is deprecated and ignored") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "old-state")); !os.IsNotExist(err) {
+		t.Errorf("--state-dir made a folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "imported", "_hackle_pull_state", "partitions", "dt=2023-01-01.json")); err != nil {
+		t.Errorf("no record in the sink: %v", err)
+	}
+}
