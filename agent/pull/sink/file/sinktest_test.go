@@ -17,14 +17,14 @@ import (
 func TestConformance(t *testing.T) {
 	sinktest.Run(t, sinktest.Harness{
 		Open: func(t *testing.T) sink.Sink {
-			s, err := New(filepath.Join(t.TempDir(), "sink"), sink.Options{PartRows: 2})
+			s, err := New(filepath.Join(t.TempDir(), "sink"), Options{PartRows: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return s
 		},
 		Reopen: func(t *testing.T, s sink.Sink) sink.Sink {
-			s2, err := New(s.(*Sink).root, sink.Options{PartRows: 2})
+			s2, err := New(s.(*Sink).root, Options{PartRows: 2})
 			if err != nil {
 				t.Fatal(err)
 			}

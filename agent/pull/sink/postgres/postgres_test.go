@@ -266,7 +266,7 @@ func TestOnePullPerSource(t *testing.T) {
 	if _, err := s.Imported(ctx, "s3://a/p", "2023-01-01"); err != nil {
 		t.Fatal(err)
 	}
-	s2, err := Open(ctx, testURL(t), sink.Options{Table: table})
+	s2, err := Open(ctx, testURL(t), Options{Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}

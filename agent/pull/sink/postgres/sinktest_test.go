@@ -27,7 +27,7 @@ func TestConformance(t *testing.T) {
 			return s
 		},
 		Reopen: func(t *testing.T, s sink.Sink) sink.Sink {
-			s2, err := Open(ctx, url, sink.Options{Table: tables[s]})
+			s2, err := Open(ctx, url, Options{Table: tables[s]})
 			if err != nil {
 				t.Fatal(err)
 			}
