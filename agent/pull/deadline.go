@@ -1,6 +1,7 @@
 package pull
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -55,11 +56,11 @@ func (o *Options) CheckDeadline(d Deadline, now time.Time) error {
 	if !passed {
 		return nil
 	}
-	imp, err := o.State.Imported(day.String())
+	imp, err := o.Sink.Imported(context.Background(), o.sourceName(), day.String())
 	if err != nil {
 		return err
 	}
-	if imp == nil {
+	if imp == "" {
 		return &LateError{Date: day.String(), Deadline: deadline}
 	}
 	return nil

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/hackle/hackle-agent/agent/pull/state"
 )
 
 func TestDeadline(t *testing.T) {
@@ -13,9 +11,10 @@ func TestDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := state.Open(t.TempDir())
-	st.Record(state.Imported{Date: "2023-01-01", Version: "v"})
-	o := Options{State: st}
+	e := newEnv(t)
+	e.export("2023-01-01", events(t, "2023-01-01", 1), 0)
+	e.pull(e.options())
+	o := e.options()
 	tests := []struct {
 		now  string // UTC
 		late string // partition reported late, "" for none

@@ -14,20 +14,18 @@ import (
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
 	sinkfile "github.com/hackle/hackle-agent/agent/pull/sink/file"
-	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/store"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
 )
 
-// env is a source store, a file sink and a state folder in temp dirs.
+// env is a source store and a file sink (which holds pull's state) in temp dirs.
 type env struct {
 	t      *testing.T
 	src    store.Store
 	srcDir string
 	sink   *sinkfile.Sink
-	state  *state.State
 	report string
 }
 
@@ -42,14 +40,11 @@ func newEnv(t *testing.T) *env {
 	if e.sink, err = sinkfile.New(filepath.Join(root, "sink"), sinkfile.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if e.state, err = state.Open(filepath.Join(root, "state")); err != nil {
-		t.Fatal(err)
-	}
 	return e
 }
 
 func (e *env) options() Options {
-	return Options{Source: e.src, Sink: e.sink, State: e.state, DedupDays: DefaultDedupDays,
+	return Options{Source: e.src, Sink: e.sink, DedupDays: DefaultDedupDays,
 		ReportDir: e.report, TempDir: e.t.TempDir(), Version: "test",
 		Log: slog.New(slog.NewTextHandler(testWriter{e.t}, nil))}
 }
@@ -209,4 +204,14 @@ func sparkFile(t *testing.T, date string, ids ...int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// imported is the version the sink records for day date ("" for none).
+func (e *env) imported(date string) string {
+	e.t.Helper()
+	v, err := e.sink.Imported(context.Background(), e.src.String(), date)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return v
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
-	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/tally"
 	"github.com/hackle/hackle-agent/converters/tolerant"
@@ -21,10 +20,10 @@ type importer struct {
 	p    *partition.Partition
 	m    *partition.Manifest // nil: the partition has none
 	rw   *report.Writer
+	ctx  context.Context
 	load sink.Load
-	win  *state.Window
+	win  sink.Window
 	rows *tally.Partition // checks, deduplicates and counts each row
-	keys []state.Key      // the insert_ids loaded, for the state
 	sum  sink.Summary
 }
 
@@ -32,9 +31,8 @@ type importer struct {
 // spill to disk (dedup.NewBudget). Tests make it small.
 var dedupKeys = dedup.DefaultKeys
 
-// importPartition reads, checks and loads every part of p, commits the
-// load, then records the version (keys first, then the partition record):
-// the state is never ahead of the sink.
+// importPartition reads, checks and loads every part of p and commits the
+// load, which records the version in the sink with the rows.
 func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult) error {
 	date := p.Date.String()
 	rep := o.newReport(date)
@@ -54,24 +52,19 @@ func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m
 
 func (o *Options) importInto(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult, rw *report.Writer) error {
 	date := p.Date.String()
-	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.Source.String(), Date: date, Version: pr.Version})
+	// The window first: a sink may read it through the connection that
+	// the load then holds.
+	win, err := o.Sink.Window(ctx, o.sourceName(), date, o.DedupDays)
+	if err != nil {
+		return fmt.Errorf("sink %s: %w", o.Sink, err)
+	}
+	defer win.Close()
+	load, err := o.Sink.Begin(ctx, sink.Partition{Source: o.sourceName(), Date: date, Version: pr.Version})
 	if err != nil {
 		return err
 	}
 	defer load.Abort()
-	win, err := o.State.OpenWindow(p.Date, o.DedupDays)
-	if err != nil {
-		return err
-	}
-	defer win.Close()
-	imp := &importer{o: o, p: p, m: m, rw: rw, load: load, win: win}
-	if m != nil { // room for the keys at once, not copies of a growing slice
-		var rows int64
-		for _, f := range m.Files {
-			rows += max(f.Rows, 0)
-		}
-		imp.keys = make([]state.Key, 0, min(rows, 1<<24)) // checked against the files as they are read
-	}
+	imp := &importer{o: o, p: p, m: m, rw: rw, ctx: ctx, load: load, win: win}
 	imp.rows, err = tally.NewPartition(tally.New(rw), tally.PartitionOptions{
 		Rules:   validate.Rules{Time: validate.TimeFormat{Layout: validate.LayoutUnixMs}, PartitionTZ: o.PartitionTZ, From: p.Date, To: p.Date},
 		Day:     p.Date,
@@ -88,7 +81,7 @@ func (o *Options) importInto(ctx context.Context, p *partition.Partition, m *par
 		return err
 	}
 	defer imp.rows.Close()
-	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.Source.String(), SourceFiles: []string{}, AgentVersion: o.Version}
+	imp.sum = sink.Summary{Date: date, Version: pr.Version, Source: o.sourceName(), SourceFiles: []string{}, AgentVersion: o.Version}
 	if err := imp.read(ctx); err != nil {
 		return err
 	}
@@ -102,14 +95,6 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 	imp.sum.Warnings, imp.sum.ImportedAt = rep.Counts.Warnings, time.Now().UTC()
 	if err := imp.load.Commit(ctx, &imp.sum); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
-	}
-	st := imp.o.State
-	if err := st.WriteKeys(imp.sum.Date, imp.keys); err != nil {
-		return err
-	}
-	if err := st.Record(state.Imported{Date: imp.sum.Date, Version: pr.Version, Rows: imp.sum.Written,
-		Sink: imp.o.Sink.String(), ImportedAt: imp.sum.ImportedAt}); err != nil {
-		return err
 	}
 	pr.Status, pr.Summary = Imported, &imp.sum
 	rep.Partitions = append(rep.Partitions, validate.PartitionStats{Date: imp.sum.Date, Rows: imp.sum.Written,
@@ -151,8 +136,7 @@ func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceSta
 	if err != nil || v != tally.Accepted {
 		return err
 	}
-	imp.keys = append(imp.keys, validate.UUIDKey(ev.InsertID))
-	if err := imp.load.Write(ev); err != nil {
+	if err := imp.load.Write(imp.ctx, ev); err != nil {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
 	}
 	return nil

@@ -15,7 +15,6 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
-	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -28,7 +27,10 @@ const DefaultDedupDays = 7
 type Options struct {
 	Source store.Store
 	Sink   sink.Sink
-	State  *state.State
+	// SourceName is the source's canonical name (SourceName, or
+	// --source-name), under which the sink records what was imported
+	// from it; "" uses Source.String().
+	SourceName string
 
 	// From and To bound the partition days pulled (inclusive); a zero
 	// bound is open.
@@ -46,6 +48,10 @@ type Options struct {
 	ReportDir string
 	// TempDir holds downloaded parts while they are read ("" = os.TempDir).
 	TempDir string
+	// Deadline, when set, is checked at the end of Run, while the sink is
+	// still open, for the partition due at Now: Result.Late.
+	Deadline *Deadline
+	Now      time.Time
 	// DeleteAfter removes a partition's objects from the source once it is
 	// imported (and recorded).
 	DeleteAfter bool
@@ -79,6 +85,9 @@ type PartitionResult struct {
 // Result is the outcome of one pull.
 type Result struct {
 	Partitions []PartitionResult
+	// Late is, with Options.Deadline, CheckDeadline's answer: nil, a
+	// *LateError, or the error asking the sink.
+	Late error
 }
 
 // Count returns how many partitions ended with status s.
@@ -105,6 +114,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{}
+	if o.Deadline != nil {
+		defer func() { res.Late = o.CheckDeadline(*o.Deadline, o.Now) }()
+	}
 	for _, p := range parts {
 		pr, err := pullPartition(ctx, o, p)
 		res.Partitions = append(res.Partitions, pr)
@@ -128,11 +140,11 @@ func pullPartition(ctx context.Context, o Options, p *partition.Partition) (Part
 	if err != nil && !errors.As(err, &refused) {
 		return pr, err
 	}
-	prev, serr := o.State.Imported(pr.Date)
+	prev, serr := o.Sink.Imported(ctx, o.sourceName(), pr.Date)
 	if serr != nil {
-		return pr, serr
+		return pr, fmt.Errorf("sink %s: %w", o.Sink, serr)
 	}
-	if prev != nil && prev.Version == ver && prev.Sink == o.Sink.String() {
+	if prev == ver {
 		pr.Status = Unchanged
 		o.Log.Debug("partition already imported", "partition", p.Prefix(), "version", ver)
 		return pr, o.deleteAfter(ctx, p, &pr)
@@ -188,6 +200,14 @@ func (o *Options) deleteAfter(ctx context.Context, p *partition.Partition, pr *P
 	pr.Deleted = true
 	o.Log.Info("deleted the imported partition from the source", "partition", p.Prefix(), "objects", len(p.Objects))
 	return nil
+}
+
+// sourceName is the name the sink records the source under.
+func (o *Options) sourceName() string {
+	if o.SourceName != "" {
+		return o.SourceName
+	}
+	return o.Source.String()
 }
 
 func (o *Options) reportDir(date string) string {

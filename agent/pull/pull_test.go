@@ -32,7 +32,7 @@ func TestNotReadySkipped(t *testing.T) {
 	if _, err := os.Stat(e.sink.PartitionDir("2023-01-02")); !os.IsNotExist(err) {
 		t.Errorf("the sink has dt=2023-01-02 without _SUCCESS in the source: %v", err)
 	}
-	if imp, _ := e.state.Imported("2023-01-02"); imp != nil {
+	if imp := e.imported("2023-01-02"); imp != "" {
 		t.Errorf("state records a partition that was not ready: %+v", imp)
 	}
 }
@@ -87,7 +87,7 @@ func TestManifestMismatchRefused(t *testing.T) {
 			if _, err := os.Stat(e.sink.PartitionDir("2023-01-01")); !os.IsNotExist(err) {
 				t.Errorf("a refused partition reached the sink")
 			}
-			if imp, _ := e.state.Imported("2023-01-01"); imp != nil {
+			if imp := e.imported("2023-01-01"); imp != "" {
 				t.Errorf("a refused partition was recorded")
 			}
 			rep, err := report.Read(filepath.Join(e.report, "dt=2023-01-01"))
@@ -132,8 +132,8 @@ func TestReexportedPartitionReplaced(t *testing.T) {
 	if err != nil || sum.Version != res.Partitions[0].Version || sum.Written != 10 {
 		t.Errorf("summary = %+v, %v", sum, err)
 	}
-	if imp, _ := e.state.Imported("2023-01-01"); imp.Version != res.Partitions[0].Version {
-		t.Errorf("state version %s, want %s", imp.Version, res.Partitions[0].Version)
+	if imp := e.imported("2023-01-01"); imp != res.Partitions[0].Version {
+		t.Errorf("state version %s, want %s", imp, res.Partitions[0].Version)
 	}
 }
 
@@ -309,7 +309,7 @@ func TestFailedCommitRedoneNextRun(t *testing.T) {
 	if _, err := Run(context.Background(), o); err == nil || !strings.Contains(err.Error(), "connection lost") {
 		t.Fatalf("Run: %v, want the sink's error", err)
 	}
-	if imp, _ := e.state.Imported("2023-01-01"); imp != nil {
+	if imp := e.imported("2023-01-01"); imp != "" {
 		t.Fatalf("state recorded a partition whose sink commit failed")
 	}
 	if _, err := os.Stat(e.sink.PartitionDir("2023-01-01")); !os.IsNotExist(err) {
@@ -330,7 +330,7 @@ func TestCrashAfterSinkCommit(t *testing.T) {
 	e := newEnv(t)
 	e.export("2023-01-01", events(t, "2023-01-01", 1, 2, 3), 0)
 	e.pull(e.options())
-	if err := os.Remove(filepath.Join(e.state.Dir(), "partitions", "dt=2023-01-01.json")); err != nil {
+	if err := os.Remove(filepath.Join(e.sink.StateDir(), "partitions", "dt=2023-01-01.json")); err != nil {
 		t.Fatal(err)
 	}
 	res := e.pull(e.options())

@@ -17,7 +17,8 @@ type Poll func(ctx context.Context, now time.Time) (*Result, *Options, error)
 type WatchOptions struct {
 	Interval time.Duration // between the start of a poll and the next; must be positive
 	// Deadline, when set, is checked after every poll; a missed deadline
-	// is logged once per partition day.
+	// is logged once per partition day. A poll that closes its sink sets
+	// Options.Deadline too, so that Run checks it while the sink is open.
 	Deadline *Deadline
 	Log      *slog.Logger
 	// OnResult, when set, gets what every poll returned (the caller
@@ -55,7 +56,7 @@ func Watch(ctx context.Context, poll Poll, w WatchOptions) error {
 		}
 		if w.Deadline != nil && o != nil {
 			var late *LateError
-			if derr := o.CheckDeadline(*w.Deadline, now); errors.As(derr, &late) && late.Date != lateLogged {
+			if derr := pollLate(res, o, *w.Deadline, now); errors.As(derr, &late) && late.Date != lateLogged {
 				w.Log.Error("partition missed its deadline", "err", derr)
 				lateLogged = late.Date
 			}
@@ -66,4 +67,17 @@ func Watch(ctx context.Context, poll Poll, w WatchOptions) error {
 		case <-w.After(w.Interval):
 		}
 	}
+}
+
+// pollLate is a poll's deadline answer: Result.Late when the poll's Run
+// checked it (Options.Deadline set: a sink may not answer once the poll
+// has closed it), else CheckDeadline's.
+func pollLate(res *Result, o *Options, d Deadline, now time.Time) error {
+	if o.Deadline != nil {
+		if res == nil {
+			return nil
+		}
+		return res.Late
+	}
+	return o.CheckDeadline(d, now)
 }

@@ -217,7 +217,7 @@ func pullPostgres(t *testing.T, work, source string) []readEvent {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		conn.Exec(ctx, "DROP TABLE IF EXISTS "+table)
+		conn.Exec(ctx, "DROP TABLE IF EXISTS "+table+", "+table+"_imports")
 		conn.Close(ctx)
 	})
 	res := runAgent(t, work, nil, "pull", "--source", source, "--sink", url, "--table", table, "--date", "2023-01-01",

@@ -111,7 +111,7 @@ func TestExportPullTextRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	t.Cleanup(func() { conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table) })
+	t.Cleanup(func() { conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table+", "+table+"_imports") })
 	res = runAgent(t, work, nil, "pull", "--source", "bucket", "--sink", url, "--table", table, "--date", "2023-01-01",
 		"--state-dir", "state", "--report-dir", "pull-report")
 	if res.code != 0 {

@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -18,8 +14,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
-	"github.com/hackle/hackle-agent/agent/pull/state"
-	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
 	"github.com/hackle/hackle-agent/validate"
@@ -32,7 +26,8 @@ func pullCommand() *cli.Command {
 	flags := []cli.Flag{
 		stringFlag("source", "", "bucket root to import from: s3://bucket/prefix, gs://bucket/prefix or a folder", "s"),
 		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
-		stringFlag("state-dir", "", "state folder (default <sink>/_hackle_pull_state for a folder sink, else ./hackle-pull-state)"),
+		stringFlag("source-name", "", "name the sink records the source under (default: the source's absolute path or normalised URL)"),
+		stringFlag("state-dir", "", "deprecated and ignored: pull keeps its state in the sink"),
 		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
 		stringFlag("from", "", "first day to pull (with --to)"),
@@ -69,7 +64,7 @@ Exit codes: 0 ok, 1 usage error, 2 runtime failure, 3 a partition was refused,
 
 // pullConfig is what the pull flags resolve to.
 type pullConfig struct {
-	source, sink, table, stateDir, reportDir string
+	source, sink, table, sourceAs, reportDir string // sourceAs: --source-name
 	storeOpts                                store.Options
 	sinkOpts                                 sink.Options
 	days                                     pull.Days
@@ -103,7 +98,7 @@ func runPullCommand(c *cli.Context) error {
 func pullFlags(c *cli.Context) (*pullConfig, error) {
 	cfg := &pullConfig{
 		source: c.String("source"), sink: c.String("sink"), table: c.String("table"),
-		stateDir: c.String("state-dir"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c), sinkOpts: sinkOptions(c),
+		sourceAs: c.String("source-name"), reportDir: c.String("report-dir"), storeOpts: storeOptions(c), sinkOpts: sinkOptions(c),
 		dedupDays: c.Int("dedup-days"), deleteAfter: c.Bool("delete-after"),
 		watch: c.Bool("watch"), interval: c.Duration("interval"), quiet: c.Bool("quiet"),
 	}
@@ -134,14 +129,9 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 		}
 		cfg.deadline = &d
 	}
-	if cfg.stateDir == "" {
-		// One state per source and sink: a database sink serves many
-		// customers, and their imports and insert_ids must not mix.
-		sum := sha256.Sum256([]byte(store.Redact(cfg.source) + "\n" + redact.URL(cfg.sink) + "#" + cfg.table))
-		cfg.stateDir = filepath.Join("hackle-pull-state", hex.EncodeToString(sum[:6]))
-		if sink.Scheme(cfg.sink) == "file" {
-			cfg.stateDir = filepath.Join(strings.TrimPrefix(cfg.sink, "file://"), "_hackle_pull_state")
-		}
+	if c.IsSet("state-dir") {
+		fmt.Fprintln(os.Stderr, "hackle-agent pull: --state-dir is deprecated and ignored: pull keeps what it imported in the sink "+
+			"(a folder's _hackle_pull_state, a database's <table>_imports table); see docs/pull.md")
 	}
 	return cfg, nil
 }
@@ -166,11 +156,9 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 	if err != nil {
 		return err
 	}
-	if cfg.deadline != nil {
-		if err := o.CheckDeadline(*cfg.deadline, now); err != nil {
-			log.Error("partition missed its deadline", "err", err)
-			return err // exitCode makes a *pull.LateError 4
-		}
+	if res.Late != nil { // checked by the run, while the sink was open
+		log.Error("partition missed its deadline", "err", res.Late)
+		return res.Late // exitCode makes a *pull.LateError 4
 	}
 	if n := res.Count(pull.Refused); n > 0 {
 		for _, p := range res.Partitions {
@@ -190,21 +178,21 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
 	}
 	defer store.Close(src)
-	// The state's lock first: a second pull must fail before its sink
-	// cleans up anything (the file sink empties its staging folder).
-	st, err := state.Open(cfg.stateDir)
-	if err != nil {
-		return nil, nil, err
+	name := cfg.sourceAs
+	if name == "" {
+		if name, err = pull.SourceName(cfg.source); err != nil {
+			return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
+		}
 	}
-	defer st.Close()
 	sk, err := sink.Open(ctx, cfg.sink, cfg.sinkOpts)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer sk.Close()
-	o := &pull.Options{Source: src, Sink: sk, State: st, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
+	o := &pull.Options{Source: src, Sink: sk, SourceName: name, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
 		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days.Range(now)
+	o.Deadline, o.Now = cfg.deadline, now
 	res, err := pull.Run(ctx, *o)
 	return res, o, err
 }

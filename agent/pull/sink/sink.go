@@ -18,7 +18,7 @@ import (
 
 // Partition names one version of one day's partition.
 type Partition struct {
-	Source  string // the bucket it comes from (store.String()): one sink serves many customers
+	Source  string // canonical name of the bucket it comes from (pull.SourceName): one sink serves many customers
 	Date    string // YYYY-MM-DD
 	Version string // changes whenever the source partition changes
 }
@@ -40,11 +40,26 @@ type Summary struct {
 	AgentVersion      string    `json:"agent_version"`
 }
 
-// Sink holds imported partitions. Methods are not safe for concurrent use.
+// Sink holds imported partitions and pull's exactly-once record of them:
+// which version of each source's day was imported, and the insert_ids of
+// the rows it holds. The record lives with the rows (sinktest checks the
+// contract), so any working directory, host or container sees the same
+// state. Methods are not safe for concurrent use, and a Window or another
+// call must not be used while a Load is open, except the Load's own
+// methods.
 type Sink interface {
 	// Begin starts loading one partition version. Nothing of it is visible
 	// before Commit.
 	Begin(ctx context.Context, p Partition) (Load, error)
+	// Imported returns the version recorded by the last Commit of source's
+	// day date (YYYY-MM-DD), or "" when none is recorded. It is never
+	// ahead of the rows: when it returns a version, that version's rows
+	// are the day's rows.
+	Imported(ctx context.Context, source, date string) (string, error)
+	// Window opens the insert_ids committed for source on the days
+	// date-1 … date-days (days ≤ 0: none), for cross-day deduplication.
+	// It is read when opened: later loads do not change it.
+	Window(ctx context.Context, source, date string, days int) (Window, error)
 	// String names the sink for messages; it never holds a password
 	// (redact.URL).
 	String() string
@@ -52,13 +67,29 @@ type Sink interface {
 	Close() error
 }
 
+// Window answers whether an insert_id was imported on an earlier day. It
+// holds a bounded part of the keys in memory, whatever their number.
+type Window interface {
+	// Seen returns the day (YYYY-MM-DD) that imported k, or "" when no day
+	// of the window did.
+	Seen(k [16]byte) (day string, err error)
+	// Close releases the window's files.
+	Close() error
+}
+
 // Load is one partition version being loaded.
 type Load interface {
-	// Write adds a valid, deduplicated row. ev may be reused after it returns.
-	Write(ev *validate.Event) error
-	// Commit atomically makes the rows written the partition's only rows,
-	// replacing those of any earlier load of that day (of any version).
-	// Loading and committing the same version twice leaves the same rows.
+	// Write adds a valid, deduplicated row. ev may be reused after it
+	// returns. The sink keeps the row's insert_id for later Windows itself.
+	// An error may come from an earlier row still being sent.
+	Write(ctx context.Context, ev *validate.Event) error
+	// Commit atomically makes the rows written the day's only rows for
+	// the partition's source, replacing those of any earlier load of that
+	// day (of any version), and records the partition's version so that
+	// Imported returns it: in the same transaction, or after the rows are
+	// in place, so that a crash leaves the record behind the rows, never
+	// ahead of them. Loading and committing the same version twice leaves
+	// the same rows.
 	Commit(ctx context.Context, s *Summary) error
 	// Abort discards an uncommitted load; after Commit it does nothing.
 	Abort() error

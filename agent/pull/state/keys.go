@@ -22,7 +22,8 @@ type Key = [16]byte
 // its keys in memory.
 const blockKeys = 256
 
-func (s *State) keysPath(date string) string {
+// KeysPath is the key file of day date.
+func (s *State) KeysPath(date string) string {
 	return filepath.Join(s.dir, "keys", "dt="+date+".keys")
 }
 
@@ -31,7 +32,7 @@ func (s *State) keysPath(date string) string {
 func (s *State) WriteKeys(date string, keys []Key) error {
 	slices.SortFunc(keys, func(a, b Key) int { return bytes.Compare(a[:], b[:]) })
 	keys = slices.Compact(keys)
-	return writeAtomic(s.keysPath(date), func(f *os.File) error {
+	return writeAtomic(s.KeysPath(date), func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 64<<10)
 		for i := range keys {
 			w.Write(keys[i][:])
@@ -42,7 +43,7 @@ func (s *State) WriteKeys(date string, keys []Key) error {
 
 // RemoveKeys forgets the insert_ids of day date.
 func (s *State) RemoveKeys(date string) error {
-	if err := os.Remove(s.keysPath(date)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(s.KeysPath(date)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("state: %w", err)
 	}
 	return nil
@@ -61,7 +62,13 @@ type KeyFile struct {
 // OpenKeys opens the key file of day date; nil (and no error) when that
 // day has none.
 func (s *State) OpenKeys(date string) (*KeyFile, error) {
-	f, err := os.Open(s.keysPath(date))
+	return OpenKeyFile(s.KeysPath(date), date)
+}
+
+// OpenKeyFile opens a key file written by WriteKeys or a KeyWriter, for
+// the keys imported on day date; nil (and no error) when it does not exist.
+func OpenKeyFile(path, date string) (*KeyFile, error) {
+	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -71,7 +78,7 @@ func (s *State) OpenKeys(date string) (*KeyFile, error) {
 	fi, err := f.Stat()
 	if err != nil || fi.Size()%16 != 0 {
 		f.Close()
-		return nil, fmt.Errorf("state: %s is damaged (size not a multiple of 16)", s.keysPath(date))
+		return nil, fmt.Errorf("state: %s is damaged (size not a multiple of 16)", path)
 	}
 	kf := &KeyFile{Date: date, f: f, n: fi.Size() / 16, buf: make([]byte, blockKeys*16)}
 	if err := kf.loadSparse(); err != nil {
@@ -162,9 +169,14 @@ func (w *Window) Seen(k Key) (string, error) {
 	return "", nil
 }
 
+// Add puts one more day's key file in the window; Close closes it.
+func (w *Window) Add(kf *KeyFile) { w.files = append(w.files, kf) }
+
 // Close closes the window's files.
-func (w *Window) Close() {
+func (w *Window) Close() error {
 	for _, kf := range w.files {
 		kf.Close()
 	}
+	w.files = nil
+	return nil
 }

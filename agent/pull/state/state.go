@@ -1,9 +1,11 @@
-// Package state is pull's memory, a folder: which version of each
-// partition was imported, and a compact index of the insert_ids imported
-// per day for deduplication across days. Every file is replaced
-// atomically (write, fsync, rename), and pull records a partition only
-// after the sink committed it, so a crash leaves the state behind the sink,
-// never ahead of it: the next run redoes that partition only.
+// Package state holds the parts of pull's exactly-once memory that sinks
+// share: sorted insert_id key files searched on disk through a sparse
+// index (KeyFile, Window), a bounded-memory writer for them (KeyWriter),
+// and the folder layout the file sink keeps inside itself (State): which
+// version of each partition was imported, and the insert_ids imported per
+// day. Every file is replaced atomically (write, fsync, rename), and the
+// file sink records a partition only after its rows are in place, so a
+// crash leaves the state behind the data, never ahead of it.
 package state
 
 import (
@@ -24,8 +26,11 @@ type State struct {
 
 // Imported records one imported partition version.
 type Imported struct {
-	Date       string    `json:"date"`
-	Version    string    `json:"version"`
+	Date    string `json:"date"`
+	Version string `json:"version"`
+	// Source is the canonical source name; empty in records written
+	// before the state moved into the sink, which count for any source.
+	Source     string    `json:"source,omitempty"`
 	Rows       int64     `json:"rows"`
 	Sink       string    `json:"sink"`
 	ImportedAt time.Time `json:"imported_at"`

@@ -216,7 +216,13 @@ func (s *Store) Stat(_ context.Context, key string) (store.ObjectInfo, error) {
 // staging folder are not objects and are not listed.
 func (s *Store) List(ctx context.Context, prefix string, fn func(store.ObjectInfo) error) error {
 	var keys []store.ObjectInfo
-	err := filepath.WalkDir(s.root, func(p string, d fs.DirEntry, err error) error {
+	// With a trailing separator a root that is a symbolic link to a
+	// folder is walked, not reported as one file.
+	walkRoot := s.root
+	if !strings.HasSuffix(walkRoot, string(filepath.Separator)) {
+		walkRoot += string(filepath.Separator)
+	}
+	err := filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil

@@ -1,6 +1,11 @@
 // Package file is the local-folder sink, pull's embedded default: each
 // imported day is <root>/dt=YYYY-MM-DD/ holding canonical Parquet parts
-// (000000000000.parquet, …) and summary.json.
+// (000000000000.parquet, …) and summary.json. Pull's record of what was
+// imported lives inside the folder too, in <root>/_hackle_pull_state/
+// (StateName): partitions/dt=D.json names the version (and source) of
+// each day, keys/dt=D.keys holds the day's insert_ids sorted, for
+// deduplication across days. Both are written after the day's folder is in
+// place, so a crash leaves them behind the rows, never ahead.
 package file
 
 import (
@@ -12,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
@@ -25,6 +31,10 @@ const SummaryName = "summary.json"
 // stagingName is the folder, inside the root, where loads are written
 // before Commit renames them into place. It is emptied when a sink opens.
 const stagingName = ".hackle-pull-staging"
+
+// StateName is the folder, inside the root, of pull's record: the layout
+// of agent/pull/state, as pull kept it before the sink owned it.
+const StateName = "_hackle_pull_state"
 
 // lockName is the file, inside the root, that an open sink holds locked:
 // one pull at a time writes a folder, and a second one fails before it
@@ -49,9 +59,10 @@ type Options struct {
 
 // Sink writes partitions under a folder.
 type Sink struct {
-	root string
-	opts parquetfile.Options
-	lock *os.File
+	root  string
+	opts  parquetfile.Options
+	lock  *os.File
+	state *state.State
 }
 
 var _ sink.Sink = (*Sink)(nil)
@@ -71,18 +82,83 @@ func New(root string, opts Options) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file sink %s: %w", root, err)
 	}
+	// The state's own lock too (an older pull takes only that one), before
+	// anything is cleaned up.
+	st, err := state.Open(filepath.Join(root, StateName))
+	if err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("file sink %s: %w", root, err)
+	}
 	if err := recoverStaging(root); err != nil {
+		st.Close()
 		lock.Close()
 		return nil, fmt.Errorf("file sink: clean staging: %w", err)
 	}
-	return &Sink{root: root, opts: parquetfile.Options{Compression: opts.Compression, PartRows: opts.PartRows}, lock: lock}, nil
+	return &Sink{root: root, opts: parquetfile.Options{Compression: opts.Compression, PartRows: opts.PartRows}, lock: lock, state: st}, nil
 }
 
 // String is the folder.
 func (s *Sink) String() string { return s.root }
 
 // Close releases the folder's lock.
-func (s *Sink) Close() error { return s.lock.Close() }
+func (s *Sink) Close() error {
+	s.state.Close()
+	return s.lock.Close()
+}
+
+// StateDir is the folder of pull's record inside the sink.
+func (s *Sink) StateDir() string { return s.state.Dir() }
+
+// record returns day date's record when it belongs to source: a record
+// written before records named their source counts for any source (a
+// folder sink then served one source).
+func (s *Sink) record(source, date string) (*state.Imported, error) {
+	rec, err := s.state.Imported(date)
+	if err != nil || rec == nil || (rec.Source != "" && rec.Source != source) {
+		return nil, err
+	}
+	return rec, nil
+}
+
+// Imported returns the version recorded for source's day date.
+func (s *Sink) Imported(_ context.Context, source, date string) (string, error) {
+	rec, err := s.record(source, date)
+	if err != nil || rec == nil {
+		return "", err
+	}
+	return rec.Version, nil
+}
+
+// Window opens the key files of the days before date that source
+// imported (or whose record was lost in a crash after the rows were in
+// place), searched on disk.
+func (s *Sink) Window(_ context.Context, source, date string, days int) (sink.Window, error) {
+	d, err := validate.ParseDate(date)
+	if err != nil {
+		return nil, fmt.Errorf("file sink: window: %w", err)
+	}
+	w := &state.Window{}
+	for i := 1; i <= days; i++ {
+		day := d.AddDays(-i).String()
+		rec, err := s.state.Imported(day)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		if rec != nil && rec.Source != "" && rec.Source != source {
+			continue // another source's day
+		}
+		kf, err := s.state.OpenKeys(day)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		if kf != nil {
+			w.Add(kf)
+		}
+	}
+	return w, nil
+}
 
 // PartitionDir is the folder of day date.
 func (s *Sink) PartitionDir(date string) string { return filepath.Join(s.root, "dt="+date) }
@@ -97,7 +173,7 @@ func (s *Sink) Begin(_ context.Context, p sink.Partition) (sink.Load, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file sink: %w", err)
 	}
-	return &load{s: s, p: p, dir: dir, parts: parquetfile.NewParts(dir, s.opts)}, nil
+	return &load{s: s, p: p, dir: dir, parts: parquetfile.NewParts(dir, s.opts), keys: state.NewKeyWriter(stage)}, nil
 }
 
 type load struct {
@@ -105,13 +181,22 @@ type load struct {
 	p     sink.Partition
 	dir   string
 	parts *parquetfile.Parts
+	keys  *state.KeyWriter // the rows' insert_ids, spilled under the staging folder
+	rows  int64
 	done  bool
 }
 
-func (l *load) Write(ev *validate.Event) error { return l.parts.Write(ev) }
+func (l *load) Write(_ context.Context, ev *validate.Event) error {
+	if err := l.keys.Add(validate.UUIDKey(ev.InsertID)); err != nil {
+		return err
+	}
+	l.rows++
+	return l.parts.Write(ev)
+}
 
 // Commit closes the parts, writes summary.json and swaps the staged folder
-// in for dt=D with two renames; the old folder is removed afterwards.
+// in for dt=D with two renames; the old folder is removed afterwards. Then
+// it writes the day's key file and, last, its record.
 func (l *load) Commit(_ context.Context, sum *sink.Summary) error {
 	if l.done {
 		return errors.New("file sink: load already finished")
@@ -134,6 +219,17 @@ func (l *load) Commit(_ context.Context, sum *sink.Summary) error {
 		return err
 	}
 	l.done = true
+	if err := l.keys.Finish(l.s.state.KeysPath(l.p.Date)); err != nil {
+		return fmt.Errorf("file sink: %w", err)
+	}
+	at := sum.ImportedAt
+	if at.IsZero() {
+		at = time.Now().UTC()
+	}
+	if err := l.s.state.Record(state.Imported{Date: l.p.Date, Version: l.p.Version, Source: l.p.Source,
+		Rows: l.rows, Sink: l.s.root, ImportedAt: at}); err != nil {
+		return fmt.Errorf("file sink: %w", err)
+	}
 	return nil
 }
 
@@ -162,6 +258,7 @@ func (l *load) Abort() error {
 	}
 	l.done = true
 	l.parts.Close()
+	l.keys.Discard()
 	return os.RemoveAll(l.dir)
 }
 

@@ -26,7 +26,7 @@ func commitRows(t *testing.T, s *Sink, version string, n int, commit bool) {
 		t.Fatal(err)
 	}
 	for i := range n {
-		if err := l.Write(ev(i)); err != nil {
+		if err := l.Write(context.Background(), ev(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,7 +116,7 @@ func TestSecondOpenLeavesStagingAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.Write(ev(0))
+	l.Write(context.Background(), ev(0))
 	if _, err := New(root, Options{}); !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), "another pull holds the lock") {
 		t.Fatalf("second New: %v, want state.ErrLocked", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -47,7 +48,7 @@ func openTable(t *testing.T) (*Sink, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		s.(*Sink).conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table)
+		s.(*Sink).conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+table+", "+table+ImportsSuffix)
 		s.Close()
 	})
 	return s.(*Sink), table
@@ -74,7 +75,7 @@ func loadDay(t *testing.T, s *Sink, date, version string, ids []int, commit bool
 	}
 	for _, n := range ids {
 		ev := event(date, n)
-		if err := l.Write(&ev); err != nil {
+		if err := l.Write(ctx, &ev); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -141,7 +142,7 @@ func TestLoads(t *testing.T) {
 
 func TestManyRows(t *testing.T) {
 	s, table := openTable(t)
-	ids := make([]int, batchRows*2+7)
+	ids := make([]int, 20_007) // many COPY buffers
 	for i := range ids {
 		ids[i] = i
 	}
@@ -157,7 +158,6 @@ func TestPullIntoPostgres(t *testing.T) {
 	s, table := openTable(t)
 	root := t.TempDir()
 	src, _ := storefile.New(filepath.Join(root, "bucket"))
-	st, _ := state.Open(filepath.Join(root, "state"))
 	publish := func(ids ...int) {
 		dir := t.TempDir()
 		parts := parquetfile.NewParts(dir, parquetfile.Options{})
@@ -177,7 +177,7 @@ func TestPullIntoPostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	o := pull.Options{Source: src, Sink: s, State: st, DedupDays: 7, ReportDir: filepath.Join(root, "report"), TempDir: t.TempDir()}
+	o := pull.Options{Source: src, Sink: s, DedupDays: 7, ReportDir: filepath.Join(root, "report"), TempDir: t.TempDir()}
 	run := func() *pull.Result {
 		res, err := pull.Run(context.Background(), o)
 		if err != nil {
@@ -214,7 +214,7 @@ func TestSourcesShareATable(t *testing.T) {
 		}
 		for n := 1; n <= 2; n++ {
 			ev := event("2023-01-01", n)
-			l.Write(&ev)
+			l.Write(ctx, &ev)
 		}
 		if err := l.Commit(ctx, &sink.Summary{}); err != nil {
 			t.Fatal(err)
@@ -255,5 +255,30 @@ func TestOpenNeverPrintsPassword(t *testing.T) {
 				t.Errorf("Open(%q): the error shows the password:\n%v", raw, err)
 			}
 		}
+	}
+}
+
+// TestOnePullPerSource: a second sink on the same table fails at once for
+// a source the first one is pulling, and works for another source.
+func TestOnePullPerSource(t *testing.T) {
+	s, table := openTable(t)
+	ctx := context.Background()
+	if _, err := s.Imported(ctx, "s3://a/p", "2023-01-01"); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(ctx, testURL(t), Options{Table: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, err := s2.Imported(ctx, "s3://a/p", "2023-01-01"); !errors.Is(err, state.ErrLocked) {
+		t.Errorf("second pull of the same source: %v, want state.ErrLocked", err)
+	}
+	if _, err := s2.Imported(ctx, "s3://b/p", "2023-01-01"); err != nil {
+		t.Errorf("another source: %v", err)
+	}
+	s.Close()
+	if _, err := s2.Imported(ctx, "s3://a/p", "2023-01-01"); err != nil {
+		t.Errorf("after the first pull ended: %v", err)
 	}
 }
