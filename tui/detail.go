@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -16,7 +17,7 @@ import (
 // raw record pretty-printed with the failing field's lines marked ">>".
 type detailModel struct {
 	entry  int
-	reject validate.Reject
+	reject report.Reject
 	err    error
 	vp     viewport.Model
 }

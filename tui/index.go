@@ -9,7 +9,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // Index locates every line of a rejects.ndjson file without keeping the
@@ -152,8 +152,8 @@ func (ix *Index) readLine(i int) ([]byte, error) {
 
 // Reject reads entry i (0 ≤ i < Len, in file order) back from the file by
 // its offset and decodes it, raw record included.
-func (ix *Index) Reject(i int) (validate.Reject, error) {
-	var r validate.Reject
+func (ix *Index) Reject(i int) (report.Reject, error) {
+	var r report.Reject
 	b, err := ix.readLine(i)
 	if err != nil {
 		return r, err

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // ErrNoReport is returned (wrapped, with the path) when a folder holds no
@@ -21,7 +21,7 @@ var ErrNoReport = errors.New("no report.json")
 // indexed.
 type data struct {
 	dir    string
-	report validate.Report
+	report report.Report
 	index  *Index
 }
 

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // summaryText renders the summary screen: outcome, threshold, counts, the
@@ -34,7 +34,7 @@ func summaryText(st styles, d *data, groups []*group, width, top int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func runLine(r validate.Report) string {
+func runLine(r report.Report) string {
 	parts := []string{r.Command}
 	if len(r.Dates) > 0 {
 		parts = append(parts, strings.Join(r.Dates, ", "))
@@ -51,10 +51,10 @@ func runLine(r validate.Report) string {
 	return strings.Join(parts, " · ")
 }
 
-func outcomeText(st styles, r validate.Report) string {
+func outcomeText(st styles, r report.Report) string {
 	o := strings.ToUpper(r.Outcome)
 	switch r.Outcome {
-	case validate.OutcomeRejected, validate.OutcomeFailed:
+	case report.OutcomeRejected, report.OutcomeFailed:
 		return st.bad.Render(o)
 	case "":
 		return "(none)"
@@ -62,7 +62,7 @@ func outcomeText(st styles, r validate.Report) string {
 	return st.good.Render(o)
 }
 
-func thresholdText(t validate.Threshold) string {
+func thresholdText(t report.Threshold) string {
 	s := fmt.Sprintf("error rate %s (max %s", pct(t.ErrorRate), pct(t.MaxErrorRate))
 	if t.MaxErrors > 0 {
 		s += fmt.Sprintf(", max errors %s", num(t.MaxErrors))
@@ -74,7 +74,7 @@ func thresholdText(t validate.Threshold) string {
 	return s
 }
 
-func writeSources(w io.Writer, st styles, srcs []validate.SourceStats, width int) {
+func writeSources(w io.Writer, st styles, srcs []report.SourceStats, width int) {
 	cols := flexWidth([]column{
 		{"read", 9, true, false}, {"written", 9, true, false}, {"rejected", 9, true, false}, {"dupes", 7, true, false}, {"source file", 0, false, false},
 	}, width)

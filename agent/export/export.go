@@ -63,7 +63,7 @@ type Options struct {
 }
 
 // ThresholdError reports that too many rows were rejected: nothing was committed.
-type ThresholdError struct{ Report *validate.Report }
+type ThresholdError struct{ Report *report.Report }
 
 func (e *ThresholdError) Error() string { return e.Report.OutcomeReason }
 
@@ -74,19 +74,19 @@ func (e *EmptyError) Error() string { return e.Reason }
 
 // Run executes the export. It always returns the report when it got far
 // enough to write one, also together with an error.
-func Run(ctx context.Context, o Options) (*validate.Report, error) {
+func Run(ctx context.Context, o Options) (*report.Report, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if o.Parquet.Threads == 0 {
 		o.Parquet.Threads = o.Threads
 	}
-	rep := &validate.Report{
+	rep := &report.Report{
 		Command:      o.Command,
 		AgentVersion: o.Version,
 		DryRun:       o.DryRun,
 		StartedAt:    time.Now().UTC().Truncate(time.Millisecond),
-		Threshold:    validate.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors},
+		Threshold:    report.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors},
 	}
 	for d := o.Rules.From; !o.Rules.To.Before(d); d = d.AddDays(1) {
 		rep.Dates = append(rep.Dates, d.String())
@@ -113,7 +113,7 @@ func Run(ctx context.Context, o Options) (*validate.Report, error) {
 // run is the state of one Run.
 type run struct {
 	o           Options
-	rep         *validate.Report
+	rep         *report.Report
 	rw          *report.Writer
 	t           *tally.Tally // the counts, per source and per day
 	days        map[validate.Date]*day
@@ -167,9 +167,9 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	if r.o.Dest == nil || r.o.DryRun {
-		r.rep.Outcome = validate.OutcomeDryRun
+		r.rep.Outcome = report.OutcomeDryRun
 		if r.o.Dest == nil {
-			r.rep.Outcome = validate.OutcomeValid
+			r.rep.Outcome = report.OutcomeValid
 		}
 		r.rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; nothing written", counts.Written, counts.Read)
 		for _, d := range dates {
@@ -199,7 +199,7 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 	if err != nil {
 		return &InputError{fmt.Errorf("input %q: %w", name, err)}
 	}
-	r.rep.Sources = append(r.rep.Sources, validate.SourceStats{File: name, Format: string(in.Format)})
+	r.rep.Sources = append(r.rep.Sources, report.SourceStats{File: name, Format: string(in.Format)})
 	stats := &r.rep.Sources[len(r.rep.Sources)-1]
 	r.o.Log.Info("reading input", "file", name, "format", in.Format, "compression", in.Compression)
 
@@ -257,11 +257,11 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 // the input before it. Nothing may keep a string of the batch once it
 // returns (its chunk is recycled): the report keeps copies (EventKey, the
 // key of a count), the Parquet writer copies what it writes.
-func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceStats) error {
+func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats) error {
 	for i := range b.rows[:b.n] {
 		rw := &b.rows[i]
 		if len(rw.errs) > 0 {
-			rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
+			rj := &report.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
 			if err := r.t.Reject(stats, rw.day, rj, rw.errs); err != nil {
 				return err
 			}
@@ -275,7 +275,7 @@ func (r *run) write(name string, b *batch, rows int64, stats *validate.SourceSta
 }
 
 // event writes a valid row unless its insert_id was seen before on its day.
-func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.SourceStats) error {
+func (r *run) event(name string, b *batch, rw *row, rows int64, stats *report.SourceStats) error {
 	ev := &rw.ev
 	d, err := r.day(r.o.Rules.DayOf(ev.TS))
 	if err != nil {
@@ -287,7 +287,7 @@ func (r *run) event(name string, b *batch, rw *row, rows int64, stats *validate.
 		return fmt.Errorf("partition %s: %w", d.date, err)
 	}
 	if !isNew {
-		rj := &validate.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
+		rj := &report.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: b.chunk.RawJSON(rw.text)}
 		rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", ev.InsertID
 		rj.Message = fmt.Sprintf("insert_id %s was already seen on %s; the first row is kept", ev.InsertID, d.date)
 		return r.t.Duplicate(stats, d.date, rj)
@@ -338,7 +338,7 @@ func (r *run) checkThreshold() error {
 	if r.o.Dest != nil { // validate: there was nothing to commit
 		reason += "; nothing committed"
 	}
-	r.rep.Outcome, r.rep.OutcomeReason = validate.OutcomeRejected, reason
+	r.rep.Outcome, r.rep.OutcomeReason = report.OutcomeRejected, reason
 	return &ThresholdError{Report: r.rep}
 }
 
@@ -356,7 +356,7 @@ func (r *run) datesToCommit() ([]validate.Date, error) {
 		}
 	}
 	if len(dates) == 0 {
-		r.rep.Outcome = validate.OutcomeRejected
+		r.rep.Outcome = report.OutcomeRejected
 		r.rep.OutcomeReason = fmt.Sprintf("no valid rows for %s (read %d, rejected %d); nothing committed (--allow-empty commits an empty partition)",
 			dateList(empty), r.rep.Counts.Read, r.rep.Counts.Rejected)
 		return nil, &EmptyError{Reason: r.rep.OutcomeReason}
@@ -402,14 +402,14 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 			"files", len(m.Files), "changed", res.Changed, "uploaded", len(res.Uploaded), "deleted", len(res.Deleted))
 	}
 	if r.o.Shards > 1 {
-		r.rep.Outcome = validate.OutcomeShard
+		r.rep.Outcome = report.OutcomeShard
 		r.rep.OutcomeReason = fmt.Sprintf("shard %d/%d placed %d rows in %d partition(s); run commit once every shard is done",
 			r.o.Shard, r.o.Shards, r.rep.Counts.Written, len(dates))
 		return nil
 	}
-	r.rep.Outcome = validate.OutcomeCommitted
+	r.rep.Outcome = report.OutcomeCommitted
 	if changed == 0 {
-		r.rep.Outcome = validate.OutcomeUnchanged
+		r.rep.Outcome = report.OutcomeUnchanged
 		r.rep.OutcomeReason = "the destination already held exactly this output; nothing was written"
 	} else {
 		r.rep.OutcomeReason = fmt.Sprintf("%d rows committed to %d partition(s)", r.rep.Counts.Written, len(dates))
@@ -453,8 +453,8 @@ func (r *run) addFiles(m *partition.Manifest, d *day) *partition.Manifest {
 	return m
 }
 
-func (r *run) partitionStats(date validate.Date, changed bool) validate.PartitionStats {
-	ps := validate.PartitionStats{Date: date.String(), Changed: changed}
+func (r *run) partitionStats(date validate.Date, changed bool) report.PartitionStats {
+	ps := report.PartitionStats{Date: date.String(), Changed: changed}
 	if d := r.days[date]; d != nil {
 		ps.Rows, ps.Files = r.t.Day(date).Written, len(d.files)
 		for _, f := range d.files {

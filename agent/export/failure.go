@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // failed fills the report of a run that stopped on err (exit 2) with what
@@ -32,5 +32,5 @@ func (r *run) failed(ctx context.Context, err error) {
 		}
 		reason += fmt.Sprintf("; committed before the failure: %s; nothing else", strings.Join(dates, ", "))
 	}
-	rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, reason
+	rep.Outcome, rep.OutcomeReason = report.OutcomeFailed, reason
 }

@@ -3,7 +3,7 @@ package export
 import (
 	"fmt"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // lineTally checks the line accounting of one input (README "The
@@ -37,7 +37,7 @@ func (t *lineTally) add(b *batch) error {
 
 // finish sets the line counts of the input, which has lines lines, and of
 // the run, and fails when the records hold more lines than the input.
-func (t *lineTally) finish(stats *validate.SourceStats, counts *validate.Counts, lines int64) error {
+func (t *lineTally) finish(stats *report.SourceStats, counts *report.Counts, lines int64) error {
 	stats.Lines, stats.SkippedLines = lines, lines-t.records
 	counts.Lines += stats.Lines
 	counts.SkippedLines += stats.SkippedLines

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // TestLineTally: records that follow one another add up with the skipped
@@ -35,8 +35,8 @@ func TestLineTally(t *testing.T) {
 			}
 			b.n = len(b.rows)
 			var tally lineTally
-			var stats validate.SourceStats
-			var counts validate.Counts
+			var stats report.SourceStats
+			var counts report.Counts
 			err := tally.add(b)
 			if err == nil {
 				err = tally.finish(&stats, &counts, tt.lines)

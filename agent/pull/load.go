@@ -36,7 +36,7 @@ var dedupKeys = dedup.DefaultKeys
 func (o *Options) importPartition(ctx context.Context, p *partition.Partition, m *partition.Manifest, pr *PartitionResult) error {
 	date := p.Date.String()
 	rep := o.newReport(date)
-	rep.Threshold = validate.Threshold{MaxErrorRate: 1, MaxErrors: -1}
+	rep.Threshold = report.Threshold{MaxErrorRate: 1, MaxErrors: -1}
 	rw, err := report.Create(o.reportDir(date), rep)
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 		return fmt.Errorf("sink %s: %w", imp.o.Sink, err)
 	}
 	pr.Status, pr.Summary = Imported, &imp.sum
-	rep.Partitions = append(rep.Partitions, validate.PartitionStats{Date: imp.sum.Date, Rows: imp.sum.Written,
+	rep.Partitions = append(rep.Partitions, report.PartitionStats{Date: imp.sum.Date, Rows: imp.sum.Written,
 		Files: len(imp.sum.SourceFiles), Changed: true})
 	imp.o.Log.Info("partition imported", "partition", imp.p.Prefix(), "version", pr.Version,
 		"rows", imp.sum.Written, "rejected", imp.sum.Rejected, "duplicates", imp.sum.Duplicates,
@@ -108,11 +108,11 @@ func (imp *importer) commit(ctx context.Context, pr *PartitionResult) error {
 // read reads and loads every part of the partition through the
 // partition's Reader, which checks each against the manifest.
 func (imp *importer) read(ctx context.Context) error {
-	var stats validate.SourceStats
+	var stats report.SourceStats
 	r := &partition.Reader{Store: imp.o.Source, Partition: imp.p, Manifest: imp.m, TempDir: imp.o.TempDir,
 		Options: tolerant.Options{Time: imp.o.Time}, Log: imp.o.Log,
 		OnOpen: func(f *partition.File) error {
-			stats = validate.SourceStats{File: imp.o.Source.String() + "/" + f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
+			stats = report.SourceStats{File: imp.o.Source.String() + "/" + f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
 			return nil
 		},
 		OnDone: func(f *partition.File) error {
@@ -128,7 +128,7 @@ func (imp *importer) read(ctx context.Context) error {
 
 // row re-validates one row and loads it unless it is rejected or a
 // duplicate (in the partition, or imported on an earlier day of the window).
-func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceStats) error {
+func (imp *importer) row(file string, r *tolerant.Row, stats *report.SourceStats) error {
 	ev, v, err := imp.rows.Row(stats, r)
 	if v == tally.DuplicateEarlier && err == nil {
 		imp.sum.DuplicatesEarlier++
@@ -143,17 +143,17 @@ func (imp *importer) row(file string, r *tolerant.Row, stats *validate.SourceSta
 }
 
 // finishReport sets the outcome of a partition's report.
-func finishReport(rep *validate.Report, err error) {
+func finishReport(rep *report.Report, err error) {
 	rep.FinishedAt = time.Now().UTC()
 	tally.RunThreshold(rep) // the error rate: pull has no limits
 	switch e := err.(type) {
 	case nil:
-		rep.Outcome = validate.OutcomeCommitted
+		rep.Outcome = report.OutcomeCommitted
 		rep.OutcomeReason = fmt.Sprintf("imported %d rows into the sink", rep.Counts.Written)
 	case *RefusedError:
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, "partition refused: "+e.Reason
+		rep.Outcome, rep.OutcomeReason = report.OutcomeRejected, "partition refused: "+e.Reason
 	default:
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+		rep.Outcome, rep.OutcomeReason = report.OutcomeFailed, err.Error()
 	}
 }
 
@@ -164,7 +164,7 @@ func (o *Options) reportRefused(p *partition.Partition, pr *PartitionResult) err
 		return nil
 	}
 	rep := o.newReport(p.Date.String())
-	rep.Threshold = validate.Threshold{MaxErrorRate: 1, MaxErrors: -1}
+	rep.Threshold = report.Threshold{MaxErrorRate: 1, MaxErrors: -1}
 	rw, err := report.Create(o.reportDir(p.Date.String()), rep)
 	if err != nil {
 		return err

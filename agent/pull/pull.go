@@ -15,6 +15,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -76,10 +77,10 @@ type PartitionResult struct {
 	Date    string
 	Version string
 	Status  Status
-	Reason  string           // why it was refused
-	Report  *validate.Report // imported or refused: the partition's report
-	Summary *sink.Summary    // imported: what was loaded
-	Deleted bool             // its source objects were removed (DeleteAfter)
+	Reason  string         // why it was refused
+	Report  *report.Report // imported or refused: the partition's report
+	Summary *sink.Summary  // imported: what was loaded
+	Deleted bool           // its source objects were removed (DeleteAfter)
 }
 
 // Result is the outcome of one pull.
@@ -218,9 +219,9 @@ func (o *Options) reportDir(date string) string {
 	return filepath.Join(dir, "dt="+date)
 }
 
-func (o *Options) newReport(date string) *validate.Report {
-	return &validate.Report{
+func (o *Options) newReport(date string) *report.Report {
+	return &report.Report{
 		Command: "pull", AgentVersion: o.Version, Dates: []string{date}, Dest: o.Sink.String(),
-		StartedAt: time.Now().UTC(), Sources: []validate.SourceStats{}, Partitions: []validate.PartitionStats{},
+		StartedAt: time.Now().UTC(), Sources: []report.SourceStats{}, Partitions: []report.PartitionStats{},
 	}
 }

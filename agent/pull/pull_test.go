@@ -91,7 +91,7 @@ func TestManifestMismatchRefused(t *testing.T) {
 				t.Errorf("a refused partition was recorded")
 			}
 			rep, err := report.Read(filepath.Join(e.report, "dt=2023-01-01"))
-			if err != nil || rep.Outcome != validate.OutcomeRejected || !strings.Contains(rep.OutcomeReason, tt.reason) {
+			if err != nil || rep.Outcome != report.OutcomeRejected || !strings.Contains(rep.OutcomeReason, tt.reason) {
 				t.Errorf("report: %+v, %v", rep, err)
 			}
 		})
@@ -180,7 +180,7 @@ func TestDuplicatesAndRejectsInPartition(t *testing.T) {
 	e.export("2023-01-01", evs, 0)
 	res := e.pull(e.options())
 	rep := res.Partitions[0].Report
-	want := validate.Counts{Read: 4, Written: 2, Rejected: 1, Duplicates: 1}
+	want := report.Counts{Read: 4, Written: 2, Rejected: 1, Duplicates: 1}
 	if rep.Counts != want {
 		t.Fatalf("counts %+v, want %+v", rep.Counts, want)
 	}
@@ -202,7 +202,7 @@ func checkRejects(t *testing.T, dir string, reason validate.Reason, msg string) 
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var rj validate.Reject
+		var rj report.Reject
 		if err := json.Unmarshal(sc.Bytes(), &rj); err != nil {
 			t.Fatal(err)
 		}

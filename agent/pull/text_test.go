@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -20,7 +21,7 @@ func TestPartitionWithNULRejectsTheRow(t *testing.T) {
 	e.export("2023-01-01", evs, 0)
 	res := e.pull(e.options())
 	rep := res.Partitions[0].Report
-	if want := (validate.Counts{Read: 4, Written: 2, Rejected: 2, Warnings: 1}); rep.Counts != want {
+	if want := (report.Counts{Read: 4, Written: 2, Rejected: 2, Warnings: 1}); rep.Counts != want {
 		t.Fatalf("counts %+v, want %+v", rep.Counts, want)
 	}
 	if rep.ByReason[validate.TextNUL] != 2 || rep.WarningsByReason[validate.LoneSurrogate] != 1 {

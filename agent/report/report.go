@@ -22,7 +22,7 @@ const (
 // run with millions of bad rows holds none of them in memory.
 type Writer struct {
 	Dir    string
-	Report *validate.Report
+	Report *Report
 
 	f   *os.File
 	buf *bufio.Writer
@@ -31,7 +31,7 @@ type Writer struct {
 
 // Create makes the report folder and starts rejects.ndjson in it, replacing
 // the files of an earlier run of the same day.
-func Create(dir string, rep *validate.Report) (*Writer, error) {
+func Create(dir string, rep *Report) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report folder: %w", err)
 	}
@@ -54,7 +54,7 @@ func Create(dir string, rep *validate.Report) (*Writer, error) {
 
 // Reject records one rejected row: it counts every issue by reason and
 // field, and writes the row to rejects.ndjson.
-func (w *Writer) Reject(r *validate.Reject, issues []validate.Issue) error {
+func (w *Writer) Reject(r *Reject, issues []validate.Issue) error {
 	rep := w.Report
 	rep.Counts.Rejected++
 	rep.ByEventKey[r.EventKey]++
@@ -72,7 +72,7 @@ func (w *Writer) Reject(r *validate.Reject, issues []validate.Issue) error {
 // Duplicate records a row dropped for a duplicate insert_id. It is written
 // to rejects.ndjson too, so a dropped row can always be found, but it is
 // counted as a duplicate, not as a rejection.
-func (w *Writer) Duplicate(r *validate.Reject) error {
+func (w *Writer) Duplicate(r *Reject) error {
 	w.Report.Counts.Duplicates++
 	return w.write(r, nil)
 }
@@ -88,7 +88,7 @@ func (w *Writer) Warn(warns []validate.Issue) {
 	}
 }
 
-func (w *Writer) write(r *validate.Reject, issues []validate.Issue) error {
+func (w *Writer) write(r *Reject, issues []validate.Issue) error {
 	if len(issues) > 0 {
 		first := issues[0]
 		r.Reason, r.Field, r.Message, r.Value = first.Reason, first.Field, first.Message, first.Value
@@ -123,12 +123,12 @@ func (w *Writer) Close() error {
 }
 
 // Read loads a report.json.
-func Read(dir string) (*validate.Report, error) {
+func Read(dir string) (*Report, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ReportName))
 	if err != nil {
 		return nil, err
 	}
-	var rep validate.Report
+	var rep Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ReportName), err)
 	}

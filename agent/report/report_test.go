@@ -12,7 +12,7 @@ import (
 
 func TestWriter(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dt=2023-01-01")
-	rep := &validate.Report{Command: "export"}
+	rep := &Report{Command: "export"}
 	w, err := Create(dir, rep)
 	if err != nil {
 		t.Fatal(err)
@@ -21,12 +21,12 @@ func TestWriter(t *testing.T) {
 		{Reason: validate.TSInvalid, Field: "ts", Message: "bad ts", Value: "x"},
 		{Reason: validate.IdentifierMissing, Field: "identifiers.id", Message: "no id"},
 	}
-	if err := w.Reject(&validate.Reject{File: "a.csv", Line: 3, Lines: 2, Row: 2, EventKey: "buy", Raw: json.RawMessage(`{"a":"<b>"}`)}, two); err != nil {
+	if err := w.Reject(&Reject{File: "a.csv", Line: 3, Lines: 2, Row: 2, EventKey: "buy", Raw: json.RawMessage(`{"a":"<b>"}`)}, two); err != nil {
 		t.Fatal(err)
 	}
 	one := []validate.Issue{{Reason: validate.TSInvalid, Field: "ts", Message: "bad ts", Value: "y"}}
-	w.Reject(&validate.Reject{File: "a.csv", Line: 4, Row: 3, EventKey: "buy", Raw: json.RawMessage(`{}`)}, one)
-	w.Duplicate(&validate.Reject{File: "a.csv", Line: 5, Row: 4, Reason: validate.DuplicateInsertID, Field: "insert_id", Raw: json.RawMessage(`{}`)})
+	w.Reject(&Reject{File: "a.csv", Line: 4, Row: 3, EventKey: "buy", Raw: json.RawMessage(`{}`)}, one)
+	w.Duplicate(&Reject{File: "a.csv", Line: 5, Row: 4, Reason: validate.DuplicateInsertID, Field: "insert_id", Raw: json.RawMessage(`{}`)})
 	w.Warn([]validate.Issue{{Reason: validate.MetricRounded}, {Reason: validate.DuplicateKey}})
 	w.Warn(nil)
 	if err := w.Close(); err != nil {
@@ -51,10 +51,10 @@ func TestWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var lines []validate.Reject
+	var lines []Reject
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var r validate.Reject
+		var r Reject
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("%s: %v", sc.Text(), err)
 		}

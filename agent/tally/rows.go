@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/hackle/hackle-agent/agent/dedup"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -75,7 +76,7 @@ func NewPartition(t *Tally, o PartitionOptions) (*Partition, error) {
 // is counted, and the rejected and duplicate ones written to the report.
 // The event of an accepted row is valid until the next call. An error is
 // the report's, the spill's or Earlier's: not the row's fault.
-func (p *Partition) Row(src *validate.SourceStats, r *tolerant.Row) (*validate.Event, Verdict, error) {
+func (p *Partition) Row(src *report.SourceStats, r *tolerant.Row) (*validate.Event, Verdict, error) {
 	errs, warns := r.Issues, []validate.Issue(nil)
 	if len(errs) == 0 {
 		errs, warns = p.o.Rules.Check(&r.Raw, &p.ev)
@@ -106,11 +107,11 @@ func (p *Partition) Row(src *validate.SourceStats, r *tolerant.Row) (*validate.E
 	return &p.ev, Accepted, nil
 }
 
-func (p *Partition) reject(src *validate.SourceStats, r *tolerant.Row) *validate.Reject {
-	return &validate.Reject{File: src.File, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
+func (p *Partition) reject(src *report.SourceStats, r *tolerant.Row) *report.Reject {
+	return &report.Reject{File: src.File, Row: r.Num, EventKey: r.Raw.EventKey, Raw: r.Raw.JSON()}
 }
 
-func (p *Partition) duplicate(src *validate.SourceStats, r *tolerant.Row, earlierDay string) error {
+func (p *Partition) duplicate(src *report.SourceStats, r *tolerant.Row, earlierDay string) error {
 	rj := p.reject(src, r)
 	rj.Reason, rj.Field, rj.Value = validate.DuplicateInsertID, "insert_id", p.ev.InsertID
 	rj.Message = p.o.Message(p.ev.InsertID, earlierDay)

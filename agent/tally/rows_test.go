@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/converters/tolerant"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -59,7 +60,7 @@ func TestPartitionRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	src := &validate.SourceStats{File: "part-0.parquet"}
+	src := &report.SourceStats{File: "part-0.parquet"}
 	for _, tt := range tests {
 		ev, v, err := p.Row(src, tt.row)
 		if err != nil || v != tt.verdict || (v == Accepted) != (ev != nil) {
@@ -69,8 +70,8 @@ func TestPartitionRow(t *testing.T) {
 			t.Errorf("%s: event of insert_id %s", tt.name, ev.InsertID)
 		}
 	}
-	want := validate.Counts{Read: 7, Written: 2, Rejected: 2, Duplicates: 3}
-	if c := tl.Report().Counts; c != want || *src != (validate.SourceStats{File: src.File, Read: 7, Written: 2, Rejected: 2, Duplicates: 3}) {
+	want := report.Counts{Read: 7, Written: 2, Rejected: 2, Duplicates: 3}
+	if c := tl.Report().Counts; c != want || *src != (report.SourceStats{File: src.File, Read: 7, Written: 2, Rejected: 2, Duplicates: 3}) {
 		t.Errorf("counts %+v, source %+v; want %+v", c, *src, want)
 	}
 	if d := tl.Day(date(t, "2023-01-01")); d != (Day{Read: 7, Written: 2, Rejected: 2, Duplicates: 3}) {
@@ -92,7 +93,7 @@ func TestPartitionSpills(t *testing.T) {
 			}
 			rnd := rand.New(rand.NewPCG(1, uint64(budget)))
 			seen := map[int]bool{}
-			src := &validate.SourceStats{}
+			src := &report.SourceStats{}
 			var dups int64
 			for i := range 20000 {
 				n := rnd.IntN(12000)

@@ -39,7 +39,7 @@ func New(rw *report.Writer) *Tally {
 }
 
 // Report is the report being counted.
-func (t *Tally) Report() *validate.Report { return t.rw.Report }
+func (t *Tally) Report() *report.Report { return t.rw.Report }
 
 // Day returns the counts of day d (zero when it had no row).
 func (t *Tally) Day(d validate.Date) Day {
@@ -50,7 +50,7 @@ func (t *Tally) Day(d validate.Date) Day {
 }
 
 // day counts a row read for day d, when it is known.
-func (t *Tally) day(src *validate.SourceStats, d validate.Date) *Day {
+func (t *Tally) day(src *report.SourceStats, d validate.Date) *Day {
 	t.rw.Report.Counts.Read++
 	src.Read++
 	if d.IsZero() {
@@ -68,7 +68,7 @@ func (t *Tally) day(src *validate.SourceStats, d validate.Date) *Day {
 // Reject counts a row of src rejected for issues (at least one) and writes
 // it to rejects.ndjson. day is the row's partition day, zero when its ts
 // is not valid.
-func (t *Tally) Reject(src *validate.SourceStats, day validate.Date, rj *validate.Reject, issues []validate.Issue) error {
+func (t *Tally) Reject(src *report.SourceStats, day validate.Date, rj *report.Reject, issues []validate.Issue) error {
 	t.day(src, day).Rejected++
 	src.Rejected++
 	return t.rw.Reject(rj, issues) // counts the run's Rejected
@@ -77,7 +77,7 @@ func (t *Tally) Reject(src *validate.SourceStats, day validate.Date, rj *validat
 // Duplicate counts a valid row of src dropped because its insert_id was
 // kept before, and writes it to rejects.ndjson: rj carries the reason and
 // the message, which say where the first one is.
-func (t *Tally) Duplicate(src *validate.SourceStats, day validate.Date, rj *validate.Reject) error {
+func (t *Tally) Duplicate(src *report.SourceStats, day validate.Date, rj *report.Reject) error {
 	t.day(src, day).Duplicates++
 	src.Duplicates++
 	return t.rw.Duplicate(rj) // counts the run's Duplicates
@@ -85,7 +85,7 @@ func (t *Tally) Duplicate(src *validate.SourceStats, day validate.Date, rj *vali
 
 // Accept counts a row of src that is kept (to be written by the caller),
 // with its warnings.
-func (t *Tally) Accept(src *validate.SourceStats, day validate.Date, warns []validate.Issue) {
+func (t *Tally) Accept(src *report.SourceStats, day validate.Date, warns []validate.Issue) {
 	t.day(src, day).Written++
 	src.Written++
 	t.rw.Report.Counts.Written++

@@ -20,7 +20,7 @@ func date(t *testing.T, s string) validate.Date {
 
 func newTally(t *testing.T, maxRate float64, maxErrors int64) *Tally {
 	t.Helper()
-	rw, err := report.Create(t.TempDir(), &validate.Report{Threshold: validate.Threshold{MaxErrorRate: maxRate, MaxErrors: maxErrors}})
+	rw, err := report.Create(t.TempDir(), &report.Report{Threshold: report.Threshold{MaxErrorRate: maxRate, MaxErrors: maxErrors}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ type rows struct {
 var badTS = []validate.Issue{{Reason: validate.TSMissing, Field: "ts", Message: "ts is missing."}}
 
 // feed counts rs into t, from source src.
-func feed(t *testing.T, tl *Tally, src *validate.SourceStats, rs []rows) {
+func feed(t *testing.T, tl *Tally, src *report.SourceStats, rs []rows) {
 	t.Helper()
 	for _, r := range rs {
 		var d validate.Date
@@ -47,7 +47,7 @@ func feed(t *testing.T, tl *Tally, src *validate.SourceStats, rs []rows) {
 		}
 		for i := range r.n {
 			var err error
-			switch rj := (&validate.Reject{File: src.File, Row: int64(i)}); {
+			switch rj := (&report.Reject{File: src.File, Row: int64(i)}); {
 			case i < r.rejected:
 				err = tl.Reject(src, d, rj, badTS)
 			case i < r.rejected+r.dups:
@@ -117,7 +117,7 @@ func TestThreshold(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tl := newTally(t, tt.maxRate, tt.maxErrors)
-			feed(t, tl, &validate.SourceStats{}, tt.rows)
+			feed(t, tl, &report.SourceStats{}, tt.rows)
 			got := tl.Threshold(date(t, tt.from), date(t, tt.to))
 			th := tl.Report().Threshold
 			if got != tt.want || th.Exceeded != (tt.want != "") {
@@ -135,17 +135,17 @@ func TestThreshold(t *testing.T) {
 // report.
 func TestCounts(t *testing.T) {
 	tl := newTally(t, 1, -1)
-	a, b := &validate.SourceStats{File: "a"}, &validate.SourceStats{File: "b"}
+	a, b := &report.SourceStats{File: "a"}, &report.SourceStats{File: "b"}
 	feed(t, tl, a, []rows{{"2023-01-01", 10, 2, 3}, {"", 4, 4, 0}})
 	feed(t, tl, b, []rows{{"2023-01-01", 5, 0, 1}, {"2023-01-02", 7, 1, 0}})
 	tl.Accept(b, date(t, "2023-01-02"), []validate.Issue{{Reason: "some_warning", Field: "x"}})
 
 	rep := tl.Report()
-	want := validate.Counts{Read: 27, Written: 16, Rejected: 7, Duplicates: 4, Warnings: 1}
+	want := report.Counts{Read: 27, Written: 16, Rejected: 7, Duplicates: 4, Warnings: 1}
 	if rep.Counts != want {
 		t.Errorf("run counts %+v, want %+v", rep.Counts, want)
 	}
-	for _, s := range []*validate.SourceStats{a, b} {
+	for _, s := range []*report.SourceStats{a, b} {
 		if s.Read != s.Written+s.Rejected+s.Duplicates {
 			t.Errorf("source %s: %+v do not add up", s.File, *s)
 		}

@@ -3,6 +3,7 @@ package tally
 import (
 	"fmt"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -35,7 +36,7 @@ func (t *Tally) Threshold(from, to validate.Date) string {
 // ErrorRate is set from rep.Counts; a non-empty reason (and Exceeded) when
 // they are above its limits. With MaxErrorRate 1 and MaxErrors -1 (pull)
 // nothing is ever refused.
-func RunThreshold(rep *validate.Report) string {
+func RunThreshold(rep *report.Report) string {
 	c, th := rep.Counts, &rep.Threshold
 	if c.Read > 0 {
 		th.ErrorRate = float64(c.Rejected) / float64(c.Read)

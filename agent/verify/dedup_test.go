@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -52,7 +53,7 @@ func TestDedupSpills(t *testing.T) {
 	}
 	rep, err := Partition(context.Background(), Options{Store: st, Date: date, ReportDir: filepath.Join(root, "r"),
 		MaxErrorRate: 0, MaxErrors: -1, TempDir: t.TempDir()})
-	want := validate.Counts{Read: 3000, Written: int64(len(seen)), Duplicates: dups}
+	want := report.Counts{Read: 3000, Written: int64(len(seen)), Duplicates: dups}
 	if err != nil || rep.Counts != want {
 		t.Errorf("err %v, counts %+v; want %+v", err, rep.Counts, want)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -36,7 +37,7 @@ func (c *check) seal(ctx context.Context, prefix string) error {
 		return c.sealInPlace(ctx)
 	case c.rewrite == nil:
 		rep.Partitions = nil
-		rep.Outcome = validate.OutcomeRejected
+		rep.Outcome = report.OutcomeRejected
 		rep.OutcomeReason = "not sealed, as Hackle would import the files as they are: " + strings.Join(problems, "; ") +
 			" (--rewrite replaces them with canonical parts of the valid, deduplicated rows)"
 		return &InvalidError{Reason: rep.OutcomeReason}
@@ -92,10 +93,10 @@ func (c *check) sealInPlace(ctx context.Context) error {
 		}
 	}
 	rep.Partitions[0].Changed = changed
-	rep.Outcome = validate.OutcomeCommitted
+	rep.Outcome = report.OutcomeCommitted
 	rep.OutcomeReason += "; sealed as they are with " + partition.ManifestName + " and " + partition.SuccessName
 	if !changed {
-		rep.Outcome = validate.OutcomeUnchanged
+		rep.Outcome = report.OutcomeUnchanged
 		rep.OutcomeReason += " already"
 	}
 	return nil
@@ -120,7 +121,7 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 		return err
 	}
 	if rep.Counts.Written == 0 {
-		rep.Partitions, rep.Outcome = nil, validate.OutcomeRejected
+		rep.Partitions, rep.Outcome = nil, report.OutcomeRejected
 		rep.OutcomeReason = "no valid rows: nothing rewritten, not sealed"
 		return &InvalidError{Reason: rep.OutcomeReason}
 	}
@@ -144,10 +145,10 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 		return fmt.Errorf("commit %s/%s: %w", c.o.Store, prefix, err)
 	}
 	c.o.Log.Info("partition rewritten and sealed", "partition", prefix, "uploaded", res.Uploaded, "deleted", res.Deleted)
-	rep.Partitions = []validate.PartitionStats{{Date: m.Date, Rows: m.TotalRows, Files: len(files), Bytes: m.TotalBytes, Changed: res.Changed}}
-	rep.Outcome = validate.OutcomeCommitted
+	rep.Partitions = []report.PartitionStats{{Date: m.Date, Rows: m.TotalRows, Files: len(files), Bytes: m.TotalBytes, Changed: res.Changed}}
+	rep.Outcome = report.OutcomeCommitted
 	if !res.Changed {
-		rep.Outcome = validate.OutcomeUnchanged
+		rep.Outcome = report.OutcomeUnchanged
 	}
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
 		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
@@ -171,7 +172,7 @@ func (c *check) checkUnchanged(ctx context.Context, prefix string) error {
 			return nil
 		case !partition.IsDataFile(name):
 			reason := fmt.Sprintf("not rewritten: %s%s is in a subfolder, which validate does not read, and the rewrite would delete it", prefix, name)
-			c.rw.Report.Partitions, c.rw.Report.Outcome, c.rw.Report.OutcomeReason = nil, validate.OutcomeRejected, reason
+			c.rw.Report.Partitions, c.rw.Report.Outcome, c.rw.Report.OutcomeReason = nil, report.OutcomeRejected, reason
 			return &InvalidError{Reason: reason}
 		case !ok || size != o.Size:
 			return fmt.Errorf("%s%s changed or appeared while the partition was checked: nothing replaced", prefix, name)

@@ -58,15 +58,15 @@ func (e *InvalidError) Error() string { return e.Reason }
 // Partition reads every data file of the partition tolerantly, validates
 // each row with the export rules, writes the report, and with Commit seals
 // the partition (seal.go).
-func Partition(ctx context.Context, o Options) (*validate.Report, error) {
+func Partition(ctx context.Context, o Options) (*report.Report, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	o.Rules.From, o.Rules.To = o.Date, o.Date
 	prefix := partition.Prefix(o.Date.String())
-	rep := &validate.Report{Command: "validate", AgentVersion: o.Version, Dates: []string{o.Date.String()},
+	rep := &report.Report{Command: "validate", AgentVersion: o.Version, Dates: []string{o.Date.String()},
 		Dest: o.Store.String(), StartedAt: time.Now().UTC().Truncate(time.Millisecond),
-		Threshold: validate.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors}}
+		Threshold: report.Threshold{MaxErrorRate: o.MaxErrorRate, MaxErrors: o.MaxErrors}}
 	rw, err := report.Create(o.ReportDir, rep)
 	if err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func Partition(ctx context.Context, o Options) (*validate.Report, error) {
 	}
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeFailed, err.Error()
+		rep.Outcome, rep.OutcomeReason = report.OutcomeFailed, err.Error()
 	}
 	if cerr := rw.Close(); err == nil {
 		err = cerr
@@ -97,7 +97,7 @@ type check struct {
 	t     *tally.Tally
 	rows  *tally.Partition // checks, deduplicates and counts each row
 	files []partition.Part
-	stats validate.SourceStats // of the part being read
+	stats report.SourceStats // of the part being read
 
 	// foreign names each file not in Hackle's exact schema, with how.
 	foreign []string
@@ -142,7 +142,7 @@ func (c *check) run(ctx context.Context, prefix string) error {
 	if err != nil {
 		var inv *InvalidError
 		if errors.As(err, &inv) {
-			rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, inv.Reason
+			rep.Outcome, rep.OutcomeReason = report.OutcomeRejected, inv.Reason
 		}
 		return err
 	}
@@ -150,15 +150,15 @@ func (c *check) run(ctx context.Context, prefix string) error {
 		return err
 	}
 	if reason := c.t.Threshold(c.o.Date, c.o.Date); reason != "" {
-		rep.Outcome, rep.OutcomeReason = validate.OutcomeRejected, reason+"; not sealed"
+		rep.Outcome, rep.OutcomeReason = report.OutcomeRejected, reason+"; not sealed"
 		return &InvalidError{Reason: rep.OutcomeReason}
 	}
 	cnt := rep.Counts
-	rep.Partitions = []validate.PartitionStats{{Date: c.o.Date.String(), Rows: cnt.Written, Files: len(c.files)}}
+	rep.Partitions = []report.PartitionStats{{Date: c.o.Date.String(), Rows: cnt.Written, Files: len(c.files)}}
 	for _, f := range c.files {
 		rep.Partitions[0].Bytes += f.Size
 	}
-	rep.Outcome = validate.OutcomeValid
+	rep.Outcome = report.OutcomeValid
 	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid", cnt.Written, cnt.Read)
 	return c.seal(ctx, prefix)
 }
@@ -184,7 +184,7 @@ func (c *check) open(f *partition.File) error {
 	if err := c.checkCanonical(f.Data, f.Size, f.Name); err != nil {
 		return err
 	}
-	c.stats = validate.SourceStats{File: f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
+	c.stats = report.SourceStats{File: f.Key, Format: "parquet", Bytes: f.Size, SHA256: f.SHA256}
 	return nil
 }
 
@@ -218,7 +218,7 @@ func (c *check) checkCanonical(r io.ReaderAt, size int64, name string) error {
 }
 
 // row checks one row; a valid one is written to the rewrite, if any.
-func (c *check) row(stats *validate.SourceStats, r *tolerant.Row) error {
+func (c *check) row(stats *report.SourceStats, r *tolerant.Row) error {
 	ev, v, err := c.rows.Row(stats, r)
 	if err != nil || v != tally.Accepted {
 		return err

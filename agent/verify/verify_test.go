@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	storefile "github.com/hackle/hackle-agent/agent/store/file"
 	"github.com/hackle/hackle-agent/validate"
@@ -91,7 +92,7 @@ func TestPartFaultsAreInvalid(t *testing.T) {
 	rep, err := Partition(context.Background(), Options{Store: vanishingStore{fs, "dt=2023-01-01/part-00001.parquet"}, Date: date,
 		ReportDir: filepath.Join(root, "r"), MaxErrorRate: 1, MaxErrors: -1})
 	var inv *InvalidError
-	if !errors.As(err, &inv) || !strings.Contains(inv.Reason, "part-00001.parquet disappeared") || rep.Outcome != validate.OutcomeRejected {
+	if !errors.As(err, &inv) || !strings.Contains(inv.Reason, "part-00001.parquet disappeared") || rep.Outcome != report.OutcomeRejected {
 		t.Errorf("err %v, outcome %q; want an InvalidError naming the part and the partition rejected", err, rep.Outcome)
 	}
 }

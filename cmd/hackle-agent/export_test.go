@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -121,7 +122,7 @@ func TestExportSamples(t *testing.T) {
 				c.Lines != tc.lines || c.SkippedLines != tc.skipped {
 				t.Errorf("lines: sources %+v, counts %+v; want %d lines, %d skipped", rep.Sources, c, tc.lines, tc.skipped)
 			}
-			if rep.Outcome != validate.OutcomeCommitted {
+			if rep.Outcome != report.OutcomeCommitted {
 				t.Errorf("outcome %q: %s", rep.Outcome, rep.OutcomeReason)
 			}
 			part := filepath.Join(dest, "dt=2023-01-01")

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hackle/hackle-agent/validate"
+	"github.com/hackle/hackle-agent/agent/report"
 )
 
 // binary is the hackle-agent built once for the tests that run it as a user would.
@@ -86,13 +86,13 @@ func repoFile(t *testing.T, rel string) string {
 }
 
 // readReport loads report.json and rejects.ndjson.
-func readReport(t *testing.T, dir string) (*validate.Report, []validate.Reject) {
+func readReport(t *testing.T, dir string) (*report.Report, []report.Reject) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep validate.Report
+	var rep report.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +100,12 @@ func readReport(t *testing.T, dir string) (*validate.Report, []validate.Reject) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rejects []validate.Reject
+	var rejects []report.Reject
 	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
 		if len(line) == 0 {
 			continue
 		}
-		var r validate.Reject
+		var r report.Reject
 		if err := json.Unmarshal(line, &r); err != nil {
 			t.Fatalf("rejects.ndjson line %q: %v", line, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/export"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/converters/source"
 	"github.com/hackle/hackle-agent/validate"
@@ -125,7 +126,7 @@ func (p *pipeline) skipOwnOutputs(dest string) error {
 // run executes the pipeline with a progress bar on a terminal, prints the
 // end-of-run summary (except after a usage error, which is one line), and
 // turns its error into the CLI's kinds.
-func (p *pipeline) run(ctx context.Context, c *cli.Context) (*validate.Report, error) {
+func (p *pipeline) run(ctx context.Context, c *cli.Context) (*report.Report, error) {
 	var done func()
 	p.opts.Progress, done = newProgress(c.Bool("quiet"), inputSize(p.opts.Inputs))
 	rep, err := export.Run(ctx, p.opts)

@@ -8,11 +8,10 @@ import (
 	"strings"
 
 	"github.com/hackle/hackle-agent/agent/report"
-	"github.com/hackle/hackle-agent/validate"
 )
 
 // printSummary writes the one-screen end-of-run summary.
-func printSummary(w io.Writer, rep *validate.Report, reportDir string) {
+func printSummary(w io.Writer, rep *report.Report, reportDir string) {
 	c := rep.Counts
 	title := rep.Command + " " + strings.Join(ends(rep.Dates), "..")
 	if rep.Dest != "" {
@@ -39,7 +38,7 @@ func printSummary(w io.Writer, rep *validate.Report, reportDir string) {
 		fmt.Fprintf(w, "  rejects     %s\n", filepath.Join(reportDir, report.RejectsName))
 		fmt.Fprintf(w, "  browse      hackle-agent inspect %s\n", reportDir)
 	}
-	if rep.Outcome == validate.OutcomeCommitted || rep.Outcome == validate.OutcomeUnchanged {
+	if rep.Outcome == report.OutcomeCommitted || rep.Outcome == report.OutcomeUnchanged {
 		for _, p := range rep.Partitions {
 			fmt.Fprintf(w, "  partition   %s/dt=%s/  (%s rows, %d file(s), %s)\n", strings.TrimSuffix(rep.Dest, "/"), p.Date, num(p.Rows), p.Files, bytesize(p.Bytes))
 		}
@@ -53,7 +52,7 @@ func ends(dates []string) []string {
 	return []string{dates[0], dates[len(dates)-1]}
 }
 
-func partitionsLine(rep *validate.Report) string {
+func partitionsLine(rep *report.Report) string {
 	if len(rep.Partitions) == 0 {
 		return ""
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store/storetest"
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -115,7 +116,7 @@ func TestValidatePartitionRefusesSparkPart(t *testing.T) {
 			t.Errorf("the reason does not say %q:\nreport: %s\nstderr: %s", want, rep.OutcomeReason, res.stderr)
 		}
 	}
-	if rep.Outcome != validate.OutcomeRejected || len(rep.Partitions) != 0 {
+	if rep.Outcome != report.OutcomeRejected || len(rep.Partitions) != 0 {
 		t.Errorf("outcome %q, partitions %+v; want rejected and none", rep.Outcome, rep.Partitions)
 	}
 	c := rep.Counts
@@ -191,7 +192,7 @@ func TestValidatePartitionRewrite(t *testing.T) {
 		t.Errorf("manifest sources %+v, want the replaced Spark part", m.Sources)
 	}
 	rep, _ := readReport(t, filepath.Join(work, "r1"))
-	if rep.Outcome != validate.OutcomeCommitted || rep.Counts.Written != sparkDistinct ||
+	if rep.Outcome != report.OutcomeCommitted || rep.Counts.Written != sparkDistinct ||
 		len(rep.Partitions) != 1 || rep.Partitions[0].Rows != sparkDistinct || rep.Partitions[0].Files != len(files) {
 		t.Errorf("report outcome %q counts %+v partitions %+v", rep.Outcome, rep.Counts, rep.Partitions)
 	}
@@ -207,7 +208,7 @@ func TestValidatePartitionRewrite(t *testing.T) {
 			t.Errorf("the second run changed %s", name)
 		}
 	}
-	if rep, _ := readReport(t, filepath.Join(work, "r2")); rep.Outcome != validate.OutcomeUnchanged {
+	if rep, _ := readReport(t, filepath.Join(work, "r2")); rep.Outcome != report.OutcomeUnchanged {
 		t.Errorf("second run: outcome %q: %s", rep.Outcome, rep.OutcomeReason)
 	}
 	if res := runAgent(t, work, nil, "pull", "--source", dest, "--sink", filepath.Join(work, "sink"), "--date", "2023-01-01"); res.code != 0 {
@@ -322,8 +323,8 @@ func TestValidatePartitionSealsCanonicalInPlace(t *testing.T) {
 	}
 	exported := snapshot(t, dest)
 	for i, args := range [][]string{{"--commit"}, {"--commit", "--rewrite"}} {
-		report := filepath.Join(work, fmt.Sprint("r", i+1))
-		res := runAgent(t, work, nil, append([]string{"validate", "--partition", part, "--report-dir", report}, args...)...)
+		repDir := filepath.Join(work, fmt.Sprint("r", i+1))
+		res := runAgent(t, work, nil, append([]string{"validate", "--partition", part, "--report-dir", repDir}, args...)...)
 		if res.code != 0 {
 			t.Fatalf("%v over export's commit: exit %d\n%s", args, res.code, res.stderr)
 		}
@@ -332,7 +333,7 @@ func TestValidatePartitionSealsCanonicalInPlace(t *testing.T) {
 				t.Errorf("%v changed %s of a partition export committed", args, name)
 			}
 		}
-		if rep, _ := readReport(t, report); rep.Outcome != validate.OutcomeUnchanged {
+		if rep, _ := readReport(t, repDir); rep.Outcome != report.OutcomeUnchanged {
 			t.Errorf("%v: outcome %q: %s", args, rep.Outcome, rep.OutcomeReason)
 		}
 	}

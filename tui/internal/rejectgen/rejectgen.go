@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -45,7 +46,7 @@ func Write(w io.Writer, n int) error {
 	return bw.Flush()
 }
 
-func reject(rng *rand.Rand, i int) validate.Reject {
+func reject(rng *rand.Rand, i int) report.Reject {
 	k := kinds[rng.IntN(len(kinds))]
 	ev := events[rng.IntN(len(events))]
 	file := fmt.Sprintf("events-%02d.ndjson", i%3)
@@ -61,7 +62,7 @@ func reject(rng *rand.Rand, i int) validate.Reject {
 		"event_properties": map[string]any{"price": value, "item": "상품-" + fmt.Sprint(i%97)},
 	}
 	rawJSON, _ := json.Marshal(raw)
-	return validate.Reject{
+	return report.Reject{
 		File: file, Line: int64(i/3 + 1), Row: int64(i/3 + 1),
 		Reason: k.reason, Field: k.field, Message: k.msg, Value: value,
 		EventKey: ev, Raw: rawJSON,

@@ -1,8 +1,10 @@
-package validate
+package report
 
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/hackle/hackle-agent/validate"
 )
 
 // Report is report.json (docs/report.md): what one run read, wrote and rejected.
@@ -23,10 +25,10 @@ type Report struct {
 	Threshold Threshold `json:"threshold"`
 	Counts    Counts    `json:"counts"`
 
-	ByReason         map[Reason]int64 `json:"by_reason"`          // rejected rows per reason (every issue of a row counts)
-	ByField          map[string]int64 `json:"by_field"`           // rejected rows per field
-	ByEventKey       map[string]int64 `json:"by_event_key"`       // rejected rows per event_key ("" when missing)
-	WarningsByReason map[Reason]int64 `json:"warnings_by_reason"` // kept rows with warnings
+	ByReason         map[validate.Reason]int64 `json:"by_reason"`          // rejected rows per reason (every issue of a row counts)
+	ByField          map[string]int64          `json:"by_field"`           // rejected rows per field
+	ByEventKey       map[string]int64          `json:"by_event_key"`       // rejected rows per event_key ("" when missing)
+	WarningsByReason map[validate.Reason]int64 `json:"warnings_by_reason"` // kept rows with warnings
 
 	Sources    []SourceStats    `json:"sources"`
 	Partitions []PartitionStats `json:"partitions"`
@@ -97,15 +99,15 @@ type PartitionStats struct {
 
 // Reject is one line of rejects.ndjson: one bad row.
 type Reject struct {
-	File     string          `json:"file"`
-	Line     int64           `json:"line,omitempty"`  // 1-based line where the record starts (CSV, NDJSON)
-	Lines    int64           `json:"lines,omitempty"` // physical lines of the record, Line..Line+Lines-1 (CSV, NDJSON; >1 for a multi-line CSV row)
-	Row      int64           `json:"row"`             // 1-based record number in the file
-	Reason   Reason          `json:"reason"`          // the first issue's reason
-	Field    string          `json:"field"`           // the first issue's field
-	Message  string          `json:"message"`
-	Value    string          `json:"value"`
-	EventKey string          `json:"event_key,omitempty"`
-	Errors   []Issue         `json:"errors,omitempty"` // every issue, when there is more than one
-	Raw      json.RawMessage `json:"raw"`              // the record as a JSON object (CSV: header→cell), or a JSON string when it is not valid JSON
+	File     string           `json:"file"`
+	Line     int64            `json:"line,omitempty"`  // 1-based line where the record starts (CSV, NDJSON)
+	Lines    int64            `json:"lines,omitempty"` // physical lines of the record, Line..Line+Lines-1 (CSV, NDJSON; >1 for a multi-line CSV row)
+	Row      int64            `json:"row"`             // 1-based record number in the file
+	Reason   validate.Reason  `json:"reason"`          // the first issue's reason
+	Field    string           `json:"field"`           // the first issue's field
+	Message  string           `json:"message"`
+	Value    string           `json:"value"`
+	EventKey string           `json:"event_key,omitempty"`
+	Errors   []validate.Issue `json:"errors,omitempty"` // every issue, when there is more than one
+	Raw      json.RawMessage  `json:"raw"`              // the record as a JSON object (CSV: header→cell), or a JSON string when it is not valid JSON
 }
