@@ -32,6 +32,9 @@ func commands() []*cli.Command {
 		policyCommand(),
 		withMemoryLimit(pullCommand()),
 		withMemoryLimit(validateCommand()),
+		versionCommand(),
+		completionCommand(),
+		manCommand(),
 	}
 }
 

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+// manCommand prints the man page, generated from the commands' and flags'
+// own help, so that it cannot drift from --help.
+func manCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "man",
+		Usage:     "print the man page (roff); install it as hackle-agent.1",
+		UsageText: "hackle-agent man > /usr/local/share/man/man1/hackle-agent.1",
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("man takes no arguments, got %q", c.Args().First())
+			}
+			page, err := c.App.ToManWithSection(1)
+			if err != nil {
+				return fmt.Errorf("man page: %w", err)
+			}
+			_, err = fmt.Fprint(c.App.Writer, page)
+			return err
+		},
+	}
+}
