@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 )
@@ -21,8 +23,23 @@ func manCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("man page: %w", err)
 			}
-			_, err = fmt.Fprint(c.App.Writer, page)
+			_, err = fmt.Fprint(c.App.Writer, asciiRoff(page))
 			return err
 		},
 	}
+}
+
+// asciiRoff spells the page's non-ASCII characters (the help's "…") as
+// roff's \[uXXXX] escapes, which every troff renders, rather than as UTF-8,
+// which groff reads only through preconv.
+func asciiRoff(page string) string {
+	var b strings.Builder
+	for _, r := range page {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+		} else {
+			fmt.Fprintf(&b, "\\[u%04X]", r)
+		}
+	}
+	return b.String()
 }
