@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -387,7 +388,7 @@ func TestPackagingSystemd(t *testing.T) {
 		"ProtectSystem": "strict", "StateDirectory": "hackle-agent", "CacheDirectory": "hackle-agent",
 		"Environment": "TMPDIR=%C/hackle-agent", "Type": "oneshot",
 	} {
-		if !strings.Contains(strings.Join(got[k], "\n"), want) {
+		if !slices.Contains(got[k], want) {
 			t.Errorf("service: %s=%q, want %s", k, got[k], want)
 		}
 	}
@@ -616,4 +617,34 @@ for node in ast.walk(ast.parse(open(sys.argv[1]).read())):
 		t.Errorf("DAG: --date %q, want the run's day {{ ds }}, so that a retry or backfill exports the same day", v["date"])
 	}
 	checkDaily(t, runs[0], remoteURL)
+}
+
+// TestPackagingDockerfile checks what can be checked without docker: the
+// image builds the binary with the version stamped the documented way, with
+// the Go release go.mod asks for.
+func TestPackagingDockerfile(t *testing.T) {
+	body, err := os.ReadFile(repoFile(t, "packaging/Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod, err := os.ReadFile(repoFile(t, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion := regexp.MustCompile(`(?m)^go (\d+\.\d+)`).FindSubmatch(gomod)
+	if goVersion == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	if !strings.Contains(string(body), "FROM golang:"+string(goVersion[1])) {
+		t.Errorf("Dockerfile does not build with golang:%s (go.mod's go)", goVersion[1])
+	}
+	build := regexp.MustCompile(`(?m)^RUN .*go build .*$`).FindString(string(body))
+	for _, want := range []string{"-X github.com/hackle/hackle-agent/version.Version=${VERSION}", "./cmd/hackle-agent", "CGO_ENABLED=0"} {
+		if !strings.Contains(build, want) {
+			t.Errorf("Dockerfile's build %q lacks %s", build, want)
+		}
+	}
+	if !strings.Contains(string(body), "ARG VERSION") || !strings.Contains(string(body), `ENTRYPOINT ["/usr/local/bin/hackle-agent"]`) {
+		t.Error("Dockerfile: no ARG VERSION or no hackle-agent entry point")
+	}
 }
