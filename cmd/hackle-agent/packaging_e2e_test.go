@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -39,14 +41,19 @@ func TestPackagingEndToEnd(t *testing.T) {
 		for i := range perDay {
 			fmt.Fprintf(&b, `{"insert_id":"8fb8e088-9245-4fce-bb87-%06d%06d","event_key":"a","ts":"%sT12:00:00+09:00","identifiers":{"id":"1","device_id":"d"},"platform_properties":{"osname":"iOS","appversion":"1"}}`+"\n", d, i, day)
 		}
-		local := filepath.Join(work, "exports", "events", day, "events.ndjson")
+		// locally gzipped, as the cron and systemd examples read them
+		local := filepath.Join(work, "exports", "events", day, "events.ndjson.gz")
 		if err := os.MkdirAll(filepath.Dir(local), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(local, []byte(b.String()), 0o644); err != nil {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write([]byte(b.String()))
+		zw.Close()
+		if err := os.WriteFile(local, gz.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		awsRun(t, endpoint, env, "s3", "cp", local, "s3://"+bucket+"/my-exports/events/"+day+"/events.ndjson")
+		awsRun(t, endpoint, env, "s3", "cp", local, "s3://"+bucket+"/my-exports/events/"+day+"/events.ndjson.gz")
 	}
 
 	// the examples' export runs, each with the folder and bucket of this test
