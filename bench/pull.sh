@@ -70,7 +70,8 @@ if has_flag table; then
 fi
 state_flag() { if has_flag state-dir; then echo "--state-dir=$1"; fi; }
 
-# measure CMD…: runs CMD under GNU time; prints "wall_s rss_mb".
+# measure CMD…: runs CMD under GNU time; prints "wall_s rss_mb cpu_s" (CPU:
+# user + system, which moves less than the wall time on a busy machine).
 measure() {
 	local log=$DATA/time.log
 	/usr/bin/time -v -o "$log" "$@" >"$DATA/stdout.log" 2>"$DATA/stderr.log" || {
@@ -78,18 +79,21 @@ measure() {
 		cat "$DATA/stderr.log" "$DATA/stdout.log" >&2
 		return 1
 	}
-	local wall rss
+	local wall rss cpu
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
 	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-	echo "$wall $rss"
+	cpu=$(awk -F': ' '/(User|System) time \(seconds\)/ {s+=$2} END {printf "%.2f", s}' "$log")
+	echo "$wall $rss $cpu"
 }
 
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- . ':!bench' 2>/dev/null || commit=$commit-dirty # the code measured
 stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-[[ -f $OUT/pull.tsv ]] || printf 'when\tcommit\trows\trep\tvalidate_s\tvalidate_rss_mb\tpull_folder_s\tpull_folder_rss_mb\tpull_pg_s\tpull_pg_rss_mb\tcopy_s\tpull_pg_over_copy\tpg_rows\n' >"$OUT/pull.tsv"
+[[ -f $OUT/pull.tsv ]] || printf 'when\tcommit\trows\trep\tvalidate_s\tvalidate_rss_mb\tpull_folder_s\tpull_folder_rss_mb\tpull_pg_s\tpull_pg_rss_mb\tcopy_s\tpull_pg_over_copy\tpg_rows\tvalidate_cpu_s\tpull_folder_cpu_s\tpull_pg_cpu_s\n' >"$OUT/pull.tsv"
 {
 	echo "Commit $commit, $stamp, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
+	echo
+	echo "Wall seconds, with the agent's CPU seconds (user + system) in brackets; peak RSS in MB."
 	echo
 	echo "| rows | rep | validate --partition s | RSS MB | pull folder s | RSS MB | pull PG s | RSS MB | \\copy s | pull PG / \\copy |"
 	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -116,13 +120,13 @@ for rows in $ROWS; do
 
 		rm -rf "$DATA/pull-report"
 		m=$(measure "$agent" validate --partition "$part" --report-dir "$DATA/pull-report" -q)
-		read -r v_wall v_rss <<<"$m"
+		read -r v_wall v_rss v_cpu <<<"$m"
 
 		rm -rf "$DATA/pull-sink" "$DATA/pull-report" "$DATA/pull-state"
 		# shellcheck disable=SC2046
 		m=$(measure "$agent" pull --source "$bucket" --sink "$DATA/pull-sink" --date "$DATE" \
 			--report-dir "$DATA/pull-report" $(state_flag "$DATA/pull-state") -q)
-		read -r f_wall f_rss <<<"$m"
+		read -r f_wall f_rss f_cpu <<<"$m"
 
 		fresh_db
 		checkpoint
@@ -130,7 +134,7 @@ for rows in $ROWS; do
 		# shellcheck disable=SC2046
 		m=$(measure "$agent" pull --source "$bucket" --sink "$PG_URL" "${table_flag[@]}" --date "$DATE" \
 			--report-dir "$DATA/pull-report" $(state_flag "$DATA/pull-state") -q)
-		read -r p_wall p_rss <<<"$m"
+		read -r p_wall p_rss p_cpu <<<"$m"
 		pg_rows=$(psql_bench -c "SELECT count(*) FROM $TABLE")
 
 		# PostgreSQL's own COPY of the same rows (those the pull loaded, every
@@ -147,10 +151,10 @@ for rows in $ROWS; do
 		[[ $copy_rows == "$pg_rows" ]] || { echo "bench: COPY loaded $copy_rows rows, pull $pg_rows" >&2; exit 1; }
 
 		ratio=$(awk -v p="$p_wall" -v c="$c_wall" 'BEGIN {printf "%.2f", p/c}')
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$commit" "$rows" "$rep" \
-			"$v_wall" "$v_rss" "$f_wall" "$f_rss" "$p_wall" "$p_rss" "$c_wall" "$ratio" "$pg_rows" >>"$OUT/pull.tsv"
-		echo "| $rows | $rep | $v_wall | $v_rss | $f_wall | $f_rss | $p_wall | $p_rss | $c_wall | $ratio |" >>"$OUT/pull-latest.md"
-		echo "rows=$rows rep=$rep  validate ${v_wall}s ${v_rss}MB  pull folder ${f_wall}s ${f_rss}MB  pull PG ${p_wall}s ${p_rss}MB  \\copy ${c_wall}s  pull/copy $ratio  ($pg_rows rows in PG)"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$commit" "$rows" "$rep" \
+			"$v_wall" "$v_rss" "$f_wall" "$f_rss" "$p_wall" "$p_rss" "$c_wall" "$ratio" "$pg_rows" "$v_cpu" "$f_cpu" "$p_cpu" >>"$OUT/pull.tsv"
+		echo "| $rows | $rep | $v_wall ($v_cpu) | $v_rss | $f_wall ($f_cpu) | $f_rss | $p_wall ($p_cpu) | $p_rss | $c_wall | $ratio |" >>"$OUT/pull-latest.md"
+		echo "rows=$rows rep=$rep  validate ${v_wall}s (${v_cpu} CPU) ${v_rss}MB  pull folder ${f_wall}s (${f_cpu} CPU) ${f_rss}MB  pull PG ${p_wall}s (${p_cpu} CPU) ${p_rss}MB  \\copy ${c_wall}s  pull/copy $ratio  ($pg_rows rows in PG)"
 		peak_v[$rows]=$(max "${peak_v[$rows]:-}" "$v_rss")
 		peak_f[$rows]=$(max "${peak_f[$rows]:-}" "$f_rss")
 		peak_p[$rows]=$(max "${peak_p[$rows]:-}" "$p_rss")
