@@ -99,3 +99,25 @@ func TestManPage(t *testing.T) {
 		t.Fatalf("%v: %v\n%s", render.Args, err, out)
 	}
 }
+
+// TestFishCompletionCompletes loads the fish script and asks fish for the
+// candidates of a command and a flag.
+func TestFishCompletionCompletes(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("fish is not installed")
+	}
+	script := filepath.Join(t.TempDir(), "hackle-agent.fish")
+	if err := os.WriteFile(script, []byte(runAgent(t, ".", nil, "completion", "fish").stdout), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ line, want string }{
+		{"hackle-agent exp", "export\t"},
+		{"hackle-agent export --dry", "--dry-run\t"},
+	} {
+		out, err := exec.Command(fish, "--no-config", "-c", "source "+script+"; complete -C '"+tt.line+"'").CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), tt.want) {
+			t.Errorf("fish completes %q to %q (%v), want %q…", tt.line, out, err, tt.want)
+		}
+	}
+}
