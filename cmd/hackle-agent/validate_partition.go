@@ -21,6 +21,9 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if len(c.StringSlice("input")) > 0 {
 		return usagef("give either --input or --partition, not both")
 	}
+	if err := checkLocations(c, "partition", "report-dir"); err != nil {
+		return err
+	}
 	root, date, err := partition.ParseURL(c.String("partition"))
 	if err != nil {
 		return usagef("--partition %q: %v", store.Redact(c.String("partition")), err)
@@ -46,6 +49,9 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
 	}
 	defer store.Close(st)
+	if err := preflight(ctx, "partition", st, c.Bool("commit")); err != nil {
+		return err
+	}
 	reportDir := c.String("report-dir")
 	if reportDir == "" {
 		reportDir = filepath.Join("hackle-agent-report", "dt="+date.String())
