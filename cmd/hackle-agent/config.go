@@ -39,6 +39,14 @@ type configFile struct {
 	Flags    map[string]*yaml.Node            // top-level keys
 	Sections map[string]map[string]*yaml.Node // command name → its keys
 	Mapping  *mapping.Config
+	applied  map[string]bool // the flags applyConfig set
+}
+
+// fromConfig reports whether the flag's value came from the config file
+// (not the command line or the environment).
+func fromConfig(c *cli.Context, flag string) bool {
+	cf := appliedConfig(c)
+	return cf != nil && cf.applied[flag]
 }
 
 // configKey is where the applied config file is kept in the app's metadata.
@@ -205,6 +213,10 @@ func applyConfig(c *cli.Context, cf *configFile) error {
 		if c.IsSet(k) {
 			continue
 		}
+		if cf.applied == nil {
+			cf.applied = map[string]bool{}
+		}
+		cf.applied[k] = true
 		values := []*yaml.Node{node}
 		if node.Kind == yaml.SequenceNode {
 			values = node.Content

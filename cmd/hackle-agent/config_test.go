@@ -45,6 +45,13 @@ pull:
 	if _, err := os.Stat(filepath.Join(work, "report-top", "report.json")); err != nil {
 		t.Errorf("export did not take the top-level report-dir: %v", err)
 	}
+	// validate --partition: the file's input is for the other runs.
+	if res := runAgent(t, work, nil, "validate", "--config", cfg, "--partition", filepath.Join(work, "bucket", "dt=2023-01-01"), "-q"); res.code != 0 {
+		t.Errorf("validate --partition --config export.yaml: exit %d\n%s", res.code, res.stderr)
+	}
+	if res := runAgent(t, work, nil, "validate", "--config", cfg, "--input", in, "--partition", filepath.Join(work, "bucket", "dt=2023-01-01")); res.code != 1 {
+		t.Errorf("validate --input --partition: exit %d, want 1\n%s", res.code, res.stderr)
+	}
 	// check has no input, date…: ignored; it checks the dest.
 	if res := runAgent(t, work, nil, "check", "--config", cfg); res.code != 0 || !strings.Contains(res.stdout, "OK") {
 		t.Errorf("check --config with input: exit %d\n%s%s", res.code, res.stdout, res.stderr)

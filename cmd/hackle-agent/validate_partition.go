@@ -18,7 +18,7 @@ import (
 // runValidatePartition checks a partition another tool wrote, and with
 // --commit seals it (docs/commit.md, "Sharded export").
 func runValidatePartition(ctx context.Context, c *cli.Context) error {
-	if len(c.StringSlice("input")) > 0 {
+	if len(c.StringSlice("input")) > 0 && !fromConfig(c, "input") { // a shared config's input is export's
 		return usagef("give either --input or --partition, not both")
 	}
 	if err := checkLocations(c, "partition", "report-dir"); err != nil {
