@@ -36,6 +36,7 @@ type getter struct {
 	column string
 	index  int // position in the CSV header, or -1 for a name lookup
 	konst  *string
+	derive []getter // insert_id derived from these columns (DeriveID)
 }
 
 type mapGetter struct {
@@ -95,6 +96,16 @@ func (r *resolver) scalar(field string, s *Source) getter {
 	}
 	if s.Const != nil {
 		return getter{konst: s.Const, index: -1}
+	}
+	if s.Derive != nil {
+		if field != "insert_id" {
+			r.missing = append(r.missing, fmt.Sprintf("derive (only insert_id can be derived, not %s)", field))
+		}
+		g := getter{index: -1, derive: make([]getter, len(s.Derive))}
+		for i, col := range s.Derive {
+			g.derive[i] = r.column(col, field, true)
+		}
+		return g
 	}
 	return r.column(s.Column, field, true)
 }
@@ -160,6 +171,13 @@ func (g *getter) get(rec *source.Record) (source.Field, bool) {
 
 // text is a scalar's text; null and absent are "".
 func (g *getter) text(rec *source.Record) string {
+	if g.derive != nil {
+		vals := make([]string, len(g.derive))
+		for i := range g.derive {
+			vals[i] = g.derive[i].text(rec)
+		}
+		return DeriveID(vals...)
+	}
 	f, ok := g.get(rec)
 	if !ok || f.Kind == source.Null {
 		return ""

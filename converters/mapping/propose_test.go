@@ -42,7 +42,9 @@ func TestProposeWarehouse(t *testing.T) {
 func TestProposeMissingRequired(t *testing.T) {
 	p := Propose([]string{"foo", "bar"}, nil)
 	y := p.YAML("x.csv")
-	for _, want := range []string{"insert_id: TODO", "event_key: TODO", "ts: TODO", "#   foo", "#   bar"} {
+	for _, want := range []string{"# insert_id: COLUMN          # TODO (required: a UUID per event", "# event_key: COLUMN          # TODO (required: the event's name)",
+		"# ts: COLUMN          # TODO (required:", "# id: COLUMN     # TODO (required:", "# device_id: COLUMN     # TODO (required:",
+		"# osname: COLUMN     # TODO (required: Android or iOS", "# appversion: COLUMN     # TODO (required:", "#   foo", "#   bar"} {
 		if !strings.Contains(y, want) {
 			t.Errorf("proposal lacks %q:\n%s", want, y)
 		}
