@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -263,7 +264,7 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats) error {
 	for i := range b.rows[:b.n] {
 		rw := &b.rows[i]
-		if len(rw.errs) == 0 || !rw.day.IsZero() { // ts valid
+		if len(rw.errs) == 0 || !rw.day.IsZero() || slices.ContainsFunc(rw.errs, outOfRange) { // ts valid
 			r.tz.Observe(rw.ev.TS)
 		}
 		if len(rw.errs) > 0 {
@@ -279,6 +280,8 @@ func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats
 	}
 	return nil
 }
+
+func outOfRange(is validate.Issue) bool { return is.Reason == validate.TSOutOfRange }
 
 // event writes a valid row unless its insert_id was seen before on its day.
 func (r *run) event(name string, b *batch, rw *row, rows int64, stats *report.SourceStats) error {

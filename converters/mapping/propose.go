@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,7 +30,15 @@ type Proposal struct {
 	// SourceTimezone is the zone of naive timestamps, when the ts column's
 	// name says it (event_time_kst); TimezoneTODO says why it is unknown.
 	SourceTimezone, TimezoneTODO string
+	// PartitionTimezone is suggested (commented out) with SourceTimezone.
+	PartitionTimezone string
+	// Format and Delimiter are the reader's settings given to init, repeated
+	// in the config so that export reads the input the same way.
+	Format, Delimiter string
 	TSFormat                     string   // a --ts-format the values need, "" for auto
+	// Derive lists the columns of a derived insert_id ({derive: […]}) when
+	// no column holds one.
+	Derive []string
 	Unmatched                    []string // columns nothing was guessed for
 }
 
@@ -39,7 +48,7 @@ var candidates = []struct {
 	field string // a scalar, or "map.key"
 	names []string
 }{
-	{"insert_id", []string{"insert_id", "event_id", "event_uuid", "uuid", "message_id", "id_event", "log_id", "event_bundle_sequence_id"}},
+	{"insert_id", []string{"insert_id", "event_id", "event_uuid", "uuid", "message_id", "id_event", "log_id"}},
 	{"event_key", []string{"event_key", "event_name", "event", "event_type", "name", "action"}},
 	{"ts", []string{"ts", "timestamp", "event_time", "event_timestamp", "event_time_utc", "event_time_kst", "event_time_jst", "client_time", "created_at", "time", "datetime", "event_ts", "occurred_at"}},
 	{"metric_value", []string{"metric_value", "revenue", "value", "amount", "price", "metric", "event_value_in_usd"}},
@@ -205,23 +214,24 @@ func ProposeColumns(cols []Column) *Proposal {
 			}
 		}
 	}
-	// Identifiers: Hackle needs both id and device_id. Without a device
-	// column, the user column stands in for both.
+	// Identifiers: Hackle needs both id and device_id. One missing is
+	// filled from the other, or from the user column.
 	ids := p.Maps["identifiers"]
-	if user := ids["user_id"]; user != "" {
-		for _, k := range []string{"id", "device_id"} {
-			if _, ok := ids[k]; !ok {
-				ids[k] = user
-				p.Notes["identifiers."+k] = "no device column found: the user column stands in (check)"
+	stand := func(key string, from ...string) {
+		if _, ok := ids[key]; ok {
+			return
+		}
+		for _, f := range from {
+			if col := ids[f]; col != "" {
+				ids[key] = col
+				p.Notes["identifiers."+key] = fmt.Sprintf("no %s column found: %s's column stands in (check)", key, f)
+				return
 			}
 		}
 	}
-	if id, dev := ids["id"], ids["device_id"]; id != "" && dev == "" {
-		ids["device_id"] = id
-		p.Notes["identifiers.device_id"] = "no device column found: id stands in (check)"
-	} else if id == "" && dev != "" {
-		ids["id"] = dev
-		p.Notes["identifiers.id"] = "no id column found: device_id stands in (check)"
+	if ids != nil {
+		stand("id", "device_id", "user_id")
+		stand("device_id", "id", "user_id")
 	}
 	p.timezone(byNorm, cols)
 	// JSON-object columns.
@@ -242,6 +252,33 @@ func ProposeColumns(cols []Column) *Proposal {
 			if _, taken := p.JSONMaps["event_properties"]; !taken {
 				p.JSONMaps["event_properties"] = c.Name
 				used[c.Name] = true
+			}
+		}
+	}
+	// Columns that describe the user.
+	for i := range cols {
+		c := &cols[i]
+		if used[c.Name] || c.JSON || !slices.Contains(userWords, normName(c.Name)) {
+			continue
+		}
+		if p.Maps["user_properties"] == nil {
+			p.Maps["user_properties"] = map[string]string{}
+		}
+		p.Maps["user_properties"][normName(c.Name)] = c.Name
+		used[c.Name] = true
+	}
+	// No event id: derive one from the event's identity.
+	if !has("insert_id") {
+		who := ids["id"] // always set when user_id is
+
+		if who != "" && p.Scalars["event_key"] != "" && p.Scalars["ts"] != "" {
+			p.Derive = []string{who, p.Scalars["event_key"], p.Scalars["ts"]}
+			for i := range cols {
+				n := normName(cols[i].Name)
+				if !used[cols[i].Name] && (strings.Contains(n, "seq") || strings.Contains(n, "row_num") || n == "offset") {
+					p.Derive = append(p.Derive, cols[i].Name)
+					used[cols[i].Name] = true
+				}
 			}
 		}
 	}
@@ -323,6 +360,7 @@ func (p *Proposal) timezone(byNorm map[string]*Column, cols []Column) {
 		p.TimezoneTODO = fmt.Sprintf("%s holds local times without an offset: set the zone they were written in", col)
 	case zone != "":
 		p.SourceTimezone = zone
+		p.PartitionTimezone = zone
 	default:
 		p.TimezoneTODO = fmt.Sprintf("%s holds times without an offset: they are read in UTC unless you set their zone", col)
 	}
@@ -423,11 +461,28 @@ func (p *Proposal) YAML(source string) string {
 	case p.TimezoneTODO != "":
 		fmt.Fprintf(&b, "# source-timezone: UTC     # TODO: %s\n", p.TimezoneTODO)
 	}
+	if p.PartitionTimezone != "" && p.PartitionTimezone != "UTC" {
+		fmt.Fprintf(&b, "# partition-timezone: %s     # for days that start at midnight there (default: UTC days)\n", p.PartitionTimezone)
+	}
+	if p.Format != "" {
+		fmt.Fprintf(&b, "format: %s\n", p.Format)
+	}
+	if p.Delimiter != "" {
+		fmt.Fprintf(&b, "delimiter: %q\n", p.Delimiter)
+	}
 	if p.TSFormat != "" {
 		fmt.Fprintf(&b, "ts-format: %q\n", p.TSFormat)
 	}
 	b.WriteString("mapping:\n")
 	for _, f := range []string{"insert_id", "event_key", "ts", "metric_value"} {
+		if f == "insert_id" && len(p.Derive) > 0 {
+			quoted := make([]string, len(p.Derive))
+			for i, c := range p.Derive {
+				quoted[i] = quoteYAML(c)
+			}
+			fmt.Fprintf(&b, "  insert_id: {derive: [%s]}     # no event id found: a UUIDv5 of these; check they tell two events apart (docs/schema.md)\n", strings.Join(quoted, ", "))
+			continue
+		}
 		if col, ok := p.Scalars[f]; ok {
 			fmt.Fprintf(&b, "  %s: %s\n", f, quoteYAML(col))
 		} else if f == "metric_value" {

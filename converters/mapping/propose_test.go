@@ -26,8 +26,8 @@ func TestProposeWarehouse(t *testing.T) {
 	if p.JSONMaps["event_properties"] != "properties_json" {
 		t.Errorf("json maps %v", p.JSONMaps)
 	}
-	if strings.Join(p.Unmatched, ",") != "grade" {
-		t.Errorf("unmatched %v", p.Unmatched)
+	if len(p.Unmatched) != 0 || p.Maps["user_properties"]["grade"] != "grade" {
+		t.Errorf("unmatched %v, user_properties %v: grade describes the user", p.Unmatched, p.Maps["user_properties"])
 	}
 	// The YAML must parse into a Config with the same mapping.
 	var doc struct{ Mapping Config }
