@@ -35,11 +35,11 @@ type Proposal struct {
 	// Format and Delimiter are the reader's settings given to init, repeated
 	// in the config so that export reads the input the same way.
 	Format, Delimiter string
-	TSFormat                     string   // a --ts-format the values need, "" for auto
+	TSFormat          string // a --ts-format the values need, "" for auto
 	// Derive lists the columns of a derived insert_id ({derive: […]}) when
 	// no column holds one.
-	Derive []string
-	Unmatched                    []string // columns nothing was guessed for
+	Derive    []string
+	Unmatched []string // columns nothing was guessed for
 }
 
 // candidates lists, per schema field, column names that usually hold it,
