@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -192,7 +193,7 @@ func ProposeColumns(cols []Column) *Proposal {
 	}
 	if !has("ts") {
 		for _, c := range unmatched() {
-			if all(c.Values, isTimestamp) {
+			if most(c.Values, isTimestamp) {
 				set("ts", c)
 				break
 			}
@@ -200,7 +201,7 @@ func ProposeColumns(cols []Column) *Proposal {
 	}
 	if !has("platform_properties.appversion") {
 		for _, c := range unmatched() {
-			if strings.Contains(normName(c.Name), "ver") && !strings.Contains(normName(c.Name), "os") && all(c.Values, isVersion) {
+			if strings.Contains(normName(c.Name), "ver") && !strings.Contains(normName(c.Name), "os") && most(c.Values, isVersion) {
 				set("platform_properties.appversion", c)
 				break
 			}
@@ -208,7 +209,7 @@ func ProposeColumns(cols []Column) *Proposal {
 	}
 	if !has("platform_properties.osname") {
 		for _, c := range unmatched() {
-			if all(c.Values, isOSName) {
+			if most(c.Values, isOSName) {
 				set("platform_properties.osname", c)
 				break
 			}
@@ -217,12 +218,13 @@ func ProposeColumns(cols []Column) *Proposal {
 	// Identifiers: Hackle needs both id and device_id. One missing is
 	// filled from the other, or from the user column.
 	ids := p.Maps["identifiers"]
+	found := maps.Clone(ids)
 	stand := func(key string, from ...string) {
 		if _, ok := ids[key]; ok {
 			return
 		}
 		for _, f := range from {
-			if col := ids[f]; col != "" {
+			if col := found[f]; col != "" {
 				ids[key] = col
 				p.Notes["identifiers."+key] = fmt.Sprintf("no %s column found: %s's column stands in (check)", key, f)
 				return
@@ -400,11 +402,11 @@ func fits(field string, c *Column) bool {
 	}
 	switch field {
 	case "platform_properties.osname":
-		return all(c.Values, isOSName)
+		return most(c.Values, isOSName)
 	case "platform_properties.appversion":
-		return !all(c.Values, isOSName)
+		return !most(c.Values, isOSName)
 	case "metric_value":
-		return all(c.Values, isNumber)
+		return most(c.Values, isNumber)
 	}
 	return true
 }
@@ -420,6 +422,17 @@ func all(vals []string, f func(string) bool) bool {
 		}
 	}
 	return len(vals) > 0
+}
+
+// most: at least 80% of vals (a sample may hold a few bad rows).
+func most(vals []string, f func(string) bool) bool {
+	n := 0
+	for _, v := range vals {
+		if f(v) {
+			n++
+		}
+	}
+	return len(vals) > 0 && n*5 >= len(vals)*4
 }
 
 func allUnique(vals []string) bool {
