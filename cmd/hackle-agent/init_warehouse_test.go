@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hackle/hackle-agent/converters/mapping"
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
+	"github.com/hackle/hackle-agent/converters/mapping"
 	"github.com/hackle/hackle-agent/validate"
 )
 
