@@ -39,7 +39,8 @@ func TestInitWarehouseShapes(t *testing.T) {
 		expect []string // lines the proposal must hold
 	}{
 		{file: "ga4_flat.csv", expect: []string{"insert_id: {derive: [user_pseudo_id, event_name, event_timestamp, event_bundle_sequence_id]}", "prefix: event_params_", "osname: device_operating_system"}},
-		{file: "redshift_unload.txt", flags: []string{"--format", "csv", "--delimiter", "|"}, expect: []string{"insert_id: event_id", "# source-timezone: UTC     # TODO: event_ts holds times without an offset"}},
+		{file: "redshift_unload.txt", flags: []string{"--format", "csv", "--delimiter", "|"}, expect: []string{"insert_id: event_id", "# source-timezone: UTC     # TODO: event_ts holds times without an offset",
+			"osname: {column: os, word: 1}", "osversion: {column: os, word: 2}"}},
 		{file: "snowflake_copy.csv", expect: []string{"ts: EVENT_TIME", "prefix: PROPS_", "json: EVENT_PROPERTIES", "osname: PLATFORM"}},
 		{file: "issue_shape.csv", expect: []string{"insert_id: id", "prefix: props_", "appversion: ver", "user_id: user", "metric_value: amount"}},
 		{file: "event_time_kst.csv", expect: []string{"\nsource-timezone: Asia/Seoul", "osversion: os_ver", "grade: grade"}},
@@ -80,6 +81,9 @@ func TestInitWarehouseShapes(t *testing.T) {
 				got = append(got, ev.ts)
 				if _, ok := validate.ParseUUID(ev.insertID); !ok {
 					t.Errorf("insert_id %q", ev.insertID)
+				}
+				if v, ok := ev.maps[3]["osversion"]; ok && (v == "" || strings.ContainsAny(v, " adi")) {
+					t.Errorf("osversion %q: not split from the OS name", v)
 				}
 			}
 			slices.Sort(got)

@@ -41,9 +41,12 @@ type Config struct {
 // Source is where one value comes from: a column, a constant, or (for
 // insert_id) a UUID derived from columns. In YAML a plain string is a
 // column name; {const: "x"} is a constant; {derive: [a, b]} is DeriveID
-// of the columns' values.
+// of the columns' values. {column: os, word: 2} takes the second word
+// (separated by white space) of the column's text: "iOS 17.2" gives
+// "17.2", and word 1 gives "iOS"; a value without that word is empty.
 type Source struct {
 	Column string   `yaml:"column"`
+	Word   int      `yaml:"word"`
 	Const  *string  `yaml:"const"`
 	Derive []string `yaml:"derive"`
 }
@@ -59,7 +62,7 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; k.Value != "column" && k.Value != "const" && k.Value != "derive" {
+			if k := n.Content[i]; k.Value != "column" && k.Value != "const" && k.Value != "derive" && k.Value != "word" {
 				return fmt.Errorf("line %d: unknown key %q: give one of column, const or derive", k.Line, k.Value)
 			}
 		}
@@ -79,6 +82,9 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	if given != 1 {
 		return fmt.Errorf("line %d: give one of column, const or derive", n.Line)
 	}
+	if s.Word < 0 || (s.Word > 0 && s.Column == "") {
+		return fmt.Errorf("line %d: word needs a column and a number from 1", n.Line)
+	}
 	if s.Derive != nil && len(s.Derive) == 0 {
 		return fmt.Errorf("line %d: derive needs at least one column", n.Line)
 	}
@@ -96,6 +102,9 @@ func (s *Source) String() string {
 	}
 	if s.Derive != nil {
 		return fmt.Sprintf("derived from %q", s.Derive)
+	}
+	if s.Word > 0 {
+		return fmt.Sprintf("word %d of column %q", s.Word, s.Column)
 	}
 	return fmt.Sprintf("column %q", s.Column)
 }

@@ -66,3 +66,30 @@ func TestDeriveMapping(t *testing.T) {
 		t.Error("a derive column not in the header is no error")
 	}
 }
+
+func TestSourceWord(t *testing.T) {
+	var doc struct{ Mapping Config }
+	y := "mapping:\n  platform_properties: {keys: {osname: {column: os, word: 1}, osversion: {column: os, word: 2}, x: {column: os, word: 3}}}\n"
+	if err := yaml.Unmarshal([]byte(y), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"ts: {word: 1}", "ts: {column: a, word: -1}", "ts: {const: a, word: 1}"} {
+		var d struct{ Mapping Config }
+		if err := yaml.Unmarshal([]byte("mapping:\n  "+bad+"\n"), &d); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	m, err := Compile(&doc.Mapping, []string{"os"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw validate.Raw
+	m.Map(&source.Record{Fields: []source.Field{{Text: " iOS  17.2 "}}}, &raw)
+	got := map[string]string{}
+	for _, kv := range raw.PlatformProps {
+		got[kv.Key] = kv.Value
+	}
+	if got["osname"] != "iOS" || got["osversion"] != "17.2" || len(got) != 2 {
+		t.Errorf("platform_properties %v, want osname iOS, osversion 17.2 and no third word", got)
+	}
+}

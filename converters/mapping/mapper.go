@@ -36,6 +36,7 @@ type getter struct {
 	column string
 	index  int // position in the CSV header, or -1 for a name lookup
 	konst  *string
+	word   int      // > 0: only this word of the text (Source.Word)
 	derive []getter // insert_id derived from these columns (DeriveID)
 }
 
@@ -107,7 +108,9 @@ func (r *resolver) scalar(field string, s *Source) getter {
 		}
 		return g
 	}
-	return r.column(s.Column, field, true)
+	g := r.column(s.Column, field, true)
+	g.word = s.Word
+	return g
 }
 
 // column resolves a column; explicit columns must exist in a known header.
@@ -154,6 +157,18 @@ func (r *resolver) mapSpec(name string, s *MapSpec) mapGetter {
 
 // get returns the field a getter names.
 func (g *getter) get(rec *source.Record) (source.Field, bool) {
+	f, ok := g.field(rec)
+	if ok && g.word > 0 && f.Kind != source.Null {
+		words := strings.Fields(f.Text)
+		f = source.Field{Name: f.Name, Kind: source.String}
+		if g.word <= len(words) {
+			f.Text = words[g.word-1]
+		}
+	}
+	return f, ok
+}
+
+func (g *getter) field(rec *source.Record) (source.Field, bool) {
 	switch {
 	case g.konst != nil:
 		return source.Field{Text: *g.konst}, true

@@ -26,6 +26,9 @@ type Proposal struct {
 	Maps     map[string]map[string]string // map field → key → column
 	JSONMaps map[string]string            // map field → JSON-object column
 	Prefixes map[string]string            // map field → column prefix ("props_")
+	// Words are the word of the column's text a field takes ({column: os,
+	// word: 1}) when a column holds "iOS 17.2".
+	Words map[string]int
 	// Notes are comments for a mapped field ("identifiers.device_id").
 	Notes map[string]string
 	// SourceTimezone is the zone of naive timestamps, when the ts column's
@@ -126,7 +129,7 @@ func normName(c string) string {
 // no values known are matched by name only.
 func ProposeColumns(cols []Column) *Proposal {
 	p := &Proposal{Scalars: map[string]string{}, Maps: map[string]map[string]string{}, JSONMaps: map[string]string{},
-		Prefixes: map[string]string{}, Notes: map[string]string{}}
+		Prefixes: map[string]string{}, Notes: map[string]string{}, Words: map[string]int{}}
 	byNorm := map[string]*Column{}
 	for i := range cols {
 		if n := normName(cols[i].Name); byNorm[n] == nil {
@@ -213,6 +216,19 @@ func ProposeColumns(cols []Column) *Proposal {
 				set("platform_properties.osname", c)
 				break
 			}
+		}
+	}
+	// "iOS 17.2": osname is the first word, osversion the second.
+	if pp := p.Maps["platform_properties"]; pp != nil {
+		if c := column(cols, pp["osname"]); c != nil && !most(c.Values, isOSName) && most(c.Values, isOSWithVersion) {
+			p.Words["platform_properties.osname"] = 1
+			if _, ok := pp["osversion"]; !ok {
+				pp["osversion"] = c.Name
+				p.Words["platform_properties.osversion"] = 2
+			}
+		}
+		if c := column(cols, pp["osversion"]); c != nil && most(c.Values, isOSWithVersion) {
+			p.Words["platform_properties.osversion"] = 2
 		}
 	}
 	// Identifiers: Hackle needs both id and device_id. One missing is
@@ -377,6 +393,20 @@ func isUUID(s string) bool {
 	return ok && len(strings.TrimSpace(s)) >= 32
 }
 
+var osVersionRE = regexp.MustCompile(`(?i)^(android|ios)\s+\S+$`)
+
+// isOSWithVersion: "iOS 17.2", "Android 14".
+func isOSWithVersion(s string) bool { return osVersionRE.MatchString(s) }
+
+func column(cols []Column, name string) *Column {
+	for i := range cols {
+		if name != "" && cols[i].Name == name {
+			return &cols[i]
+		}
+	}
+	return nil
+}
+
 func isOSName(s string) bool {
 	l := strings.ToLower(s)
 	return l == "android" || l == "ios"
@@ -402,7 +432,7 @@ func fits(field string, c *Column) bool {
 	}
 	switch field {
 	case "platform_properties.osname":
-		return most(c.Values, isOSName)
+		return most(c.Values, isOSName) || most(c.Values, isOSWithVersion)
 	case "platform_properties.appversion":
 		return !most(c.Values, isOSName)
 	case "metric_value":
@@ -530,7 +560,11 @@ func (p *Proposal) YAML(source string) string {
 			}
 			sort.Strings(names)
 			for _, k := range names {
-				fmt.Fprintf(&b, "      %s: %s", k, quoteYAML(keys[k]))
+				if w := p.Words[m+"."+k]; w > 0 {
+					fmt.Fprintf(&b, "      %s: {column: %s, word: %d}", k, quoteYAML(keys[k]), w)
+				} else {
+					fmt.Fprintf(&b, "      %s: %s", k, quoteYAML(keys[k]))
+				}
 				if n := p.Notes[m+"."+k]; n != "" {
 					fmt.Fprintf(&b, "     # %s", n)
 				}

@@ -60,13 +60,14 @@ def ga4():
 
 
 def redshift():
-    # Redshift UNLOAD ... HEADER DELIMITER '|': naive UTC timestamps, NULL as empty.
+    # Redshift UNLOAD ... HEADER DELIMITER '|': naive UTC timestamps, NULL as empty,
+    # the OS and its version in one column ("ios 17.2").
     rows = []
     for i, t in enumerate(instants()):
         rows.append([eid("rs", i), "signup" if i % 2 else "login", t.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], f"m{i % 9}",
-                     f"dev-{i % 6}", os_of(i).lower(), f"2.{i % 5}.1", f"{i * 1.5:.2f}" if i % 3 == 0 else "", f"/p/{i}"])
-    rows.append([eid("rs", 999), "", "2023-01-01 12:00:00.000", "m1", "dev-1", "ios", "2.0.1", "", "/bad"])
-    write("redshift_unload.txt", ["event_id", "event_name", "event_ts", "user_id", "device_id", "os_name", "app_version",
+                     f"dev-{i % 6}", f"{os_of(i).lower()} {14 if i % 2 else 17}.{i % 3}", f"2.{i % 5}.1", f"{i * 1.5:.2f}" if i % 3 == 0 else "", f"/p/{i}"])
+    rows.append([eid("rs", 999), "", "2023-01-01 12:00:00.000", "m1", "dev-1", "ios 17.0", "2.0.1", "", "/bad"])
+    write("redshift_unload.txt", ["event_id", "event_name", "event_ts", "user_id", "device_id", "os", "app_version",
                                   "revenue", "page_path"], rows, delimiter="|")
     expected["redshift_unload.txt"] = [ms(t) for t in instants()]
 
