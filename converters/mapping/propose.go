@@ -99,8 +99,8 @@ var prefixHints = []struct{ field, prefix string }{
 // zoneSuffixes map words of a ts column's name to the zone of its naive values.
 var zoneSuffixes = []struct{ word, zone string }{
 	{"kst", "Asia/Seoul"}, {"jst", "Asia/Tokyo"}, {"utc", "UTC"}, {"gmt", "UTC"},
-	{"pst", "America/Los_Angeles"}, {"pt", "America/Los_Angeles"}, {"est", "America/New_York"},
-	{"cst", "Asia/Shanghai"}, {"ist", "Asia/Kolkata"}, {"sgt", "Asia/Singapore"},
+	{"pst", "America/Los_Angeles"}, {"est", "America/New_York"}, {"sgt", "Asia/Singapore"},
+	// Not cst or ist: each names zones on different continents.
 }
 
 // userWords are unmatched columns that describe the user rather than the
