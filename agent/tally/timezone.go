@@ -31,6 +31,7 @@ const (
 // for concurrent use; the zero of *TZHistogram (nil) observes nothing.
 type TZHistogram struct {
 	start, end int64   // the accepted days, [start, end) in ms
+	partition  *time.Location
 	buckets    []int64 // quarter hours from start−14h to end+14h
 	total      int64   // rows with a valid ts
 	inside     int64   // rows in [start, end)
@@ -54,7 +55,7 @@ func NewTZHistogram(from, to validate.Date, loc *time.Location) *TZHistogram {
 		return nil
 	}
 	n := (end-start+quarter-1)/quarter + 2*maxQuarter
-	return &TZHistogram{start: start, end: end, buckets: make([]int64, n)}
+	return &TZHistogram{start: start, end: end, partition: loc, buckets: make([]int64, n)}
 }
 
 // Observe counts one valid timestamp (ms since the epoch).
@@ -84,7 +85,10 @@ func floorDiv(a, b int64) int64 {
 // 5% of the rows fall outside the accepted days, and reading every ts at
 // one offset more (a whole hour, :30 or :45, within ±14 h of source, the
 // zone naive times were read in) would put at least half of them, and more
-// than as read, on the accepted days. The offset that puts most on them
+// than as read, on the accepted days. When source is neither UTC nor the
+// partition's zone, the message also offers --partition-timezone source:
+// times right in their zone, cut into days of another, look the same.
+// The offset that puts most on them
 // wins; on a tie, whole hours, then the smaller shift.
 func (h *TZHistogram) Hint(source *time.Location) *report.TimezoneHint {
 	if h == nil || h.total == 0 || float64(h.total-h.inside)/float64(h.total) < minOutside {
@@ -121,6 +125,10 @@ func (h *TZHistogram) Hint(source *time.Location) *report.TimezoneHint {
 	set := "set --source-timezone to the zone of your data"
 	if zone != "" {
 		set = fmt.Sprintf("set --source-timezone %s (or the zone of your data)", zone)
+	}
+	if source.String() != h.partition.String() && source.String() != "UTC" {
+		// The data may be right and the days wrong.
+		set += fmt.Sprintf(", or --partition-timezone %s if days should start at midnight there", source)
 	}
 	return &report.TimezoneHint{
 		Reason:      validate.TSTimezoneSuspected,

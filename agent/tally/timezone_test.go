@@ -24,7 +24,7 @@ func TestTZHistogram(t *testing.T) {
 		{name: "a normal day", written: time.UTC, read: time.UTC},
 		{name: "the input holds the next day too", written: time.UTC, read: time.UTC, outside: 96},
 		{name: "Korean time read in UTC", written: seoul, read: time.UTC, want: "100% of rows fall on the expected day if read in UTC+09:00: set --source-timezone Asia/Seoul (or the zone of your data)"},
-		{name: "UTC read in Korean time", written: time.UTC, read: seoul, want: "read in UTC+00:00: set --source-timezone UTC"},
+		{name: "UTC read in Korean time", written: time.UTC, read: seoul, want: "read in UTC+00:00: set --source-timezone UTC (or the zone of your data), or --partition-timezone Asia/Seoul if days should start at midnight there"},
 		{name: "a :45 zone", written: kathmandu, read: time.UTC, want: "read in UTC+05:45: set --source-timezone Asia/Kathmandu"},
 	}
 	for _, tt := range tests {
