@@ -30,7 +30,7 @@ const (
 // (208 for one day); rows further out count only in the total. Not safe
 // for concurrent use; the zero of *TZHistogram (nil) observes nothing.
 type TZHistogram struct {
-	start, end int64   // the accepted days, [start, end) in ms
+	start, end int64 // the accepted days, [start, end) in ms
 	partition  *time.Location
 	buckets    []int64 // quarter hours from start−14h to end+14h
 	total      int64   // rows with a valid ts
