@@ -27,6 +27,9 @@ func summaryText(st styles, d *data, groups []*group, width, top int) string {
 	c := r.Counts
 	line("Rows", fmt.Sprintf("read %s · written %s · rejected %s · duplicates %s · warnings %s",
 		num(c.Read), num(c.Written), num(c.Rejected), num(c.Duplicates), num(c.Warnings)))
+	if h := r.TimezoneHint; h != nil {
+		line("Timezone", st.bad.Render(string(h.Reason))+" "+h.Message)
+	}
 	b.WriteString("\n")
 	writeSources(&b, st, r.Sources, width)
 	b.WriteString("\n")

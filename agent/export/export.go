@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -99,6 +100,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 	r := &run{o: o, rep: rep, rw: rw, t: tally.New(rw), days: map[validate.Date]*day{}, ids: dedup.NewBudget(idMemoryKeys)}
+	r.tz = tally.NewTZHistogram(o.Rules.From, o.Rules.To, o.Rules.PartitionTZ)
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
@@ -115,7 +117,8 @@ type run struct {
 	o           Options
 	rep         *report.Report
 	rw          *report.Writer
-	t           *tally.Tally // the counts, per source and per day
+	t           *tally.Tally       // the counts, per source and per day
+	tz          *tally.TZHistogram // valid ts around the accepted days, for ts_timezone_suspected
 	days        map[validate.Date]*day
 	staging     string
 	stagingLock *os.File // flock held while the run lives (staging.go)
@@ -156,6 +159,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	counts := &r.rep.Counts
+	r.rep.TimezoneHint = r.tz.Hint(r.o.Rules.Time.Location)
 	if err := r.t.CheckCounts(); err != nil {
 		return err
 	}
@@ -260,6 +264,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats) error {
 	for i := range b.rows[:b.n] {
 		rw := &b.rows[i]
+		if len(rw.errs) == 0 || !rw.day.IsZero() || slices.ContainsFunc(rw.errs, outOfRange) { // ts valid
+			r.tz.Observe(rw.ev.TS)
+		}
 		if len(rw.errs) > 0 {
 			rj := &report.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
 			if err := r.t.Reject(stats, rw.day, rj, rw.errs); err != nil {
@@ -273,6 +280,8 @@ func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats
 	}
 	return nil
 }
+
+func outOfRange(is validate.Issue) bool { return is.Reason == validate.TSOutOfRange }
 
 // event writes a valid row unless its insert_id was seen before on its day.
 func (r *run) event(name string, b *batch, rw *row, rows int64, stats *report.SourceStats) error {
