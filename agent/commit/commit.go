@@ -23,6 +23,11 @@ type Partition struct {
 	Date     string              // YYYY-MM-DD
 	Dir      string              // local folder holding the staged part files
 	Manifest *partition.Manifest // Files lists the staged parts in order
+	// Sidecars name files in Dir written after the manifest and before
+	// _SUCCESS (docs/commit.md, "Sidecars"): markers (names starting with
+	// "_"), not listed in the manifest, that must be the same bytes for the
+	// same inputs.
+	Sidecars []string
 }
 
 // Result says what Publish did.
@@ -42,7 +47,7 @@ type Result struct {
 //  3. upload each part, skipping a part the committed manifest already lists
 //     with the same checksum (trusted only while _SUCCESS was present);
 //  4. delete every other object of the partition folder;
-//  5. write _manifest.json;
+//  5. write _manifest.json, then the sidecars;
 //  6. list the folder again: it must hold exactly the manifest's files and
 //     the manifest (else a *ListingError), and the lock must still be ours;
 //  7. write _SUCCESS (0 bytes), and release the lock.
@@ -78,7 +83,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		case err != nil:
 			log.Warn("ignoring an unreadable manifest", "partition", prefix, "err", err)
 			old = nil
-		case bytes.Equal(oldBytes, newManifest) && matches(listed, p.Manifest.Files):
+		case bytes.Equal(oldBytes, newManifest) && matches(listed, p.Manifest.Files, p.Sidecars):
 			return res, nil
 		}
 	}
@@ -107,6 +112,9 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 	}
 	pause("parts-uploaded")
 	keep := map[string]bool{partition.ManifestName: true, partition.SuccessName: true}
+	for _, name := range p.Sidecars {
+		keep[name] = true
+	}
 	for _, f := range p.Manifest.Files {
 		keep[f.Name] = true
 	}
@@ -125,7 +133,17 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		return res, err
 	}
 	pause("manifest-written")
-	if err := writeSuccess(ctx, st, l, p.Date, p.Manifest.Files, onlyManifest); err != nil {
+	for _, name := range p.Sidecars {
+		fi, err := os.Stat(filepath.Join(p.Dir, name))
+		if err != nil {
+			return res, fmt.Errorf("sidecar %s: %w", name, err)
+		}
+		if err := putFile(ctx, st, prefix+name, filepath.Join(p.Dir, name), fi.Size()); err != nil {
+			return res, err
+		}
+	}
+	allowed := func(name string) bool { return onlyManifest(name) || slices.Contains(p.Sidecars, name) }
+	if err := writeSuccess(ctx, st, l, p.Date, p.Manifest.Files, allowed); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -141,11 +159,12 @@ func listPartition(ctx context.Context, st store.Store, date string) (*partition
 }
 
 // matches reports whether the committed folder holds exactly files with
-// their sizes, the manifest and _SUCCESS.
-func matches(p *partition.Partition, files []partition.Part) bool {
+// their sizes, the manifest, the sidecars and _SUCCESS.
+func matches(p *partition.Partition, files []partition.Part, sidecars []string) bool {
 	d := p.Compare(files)
-	return len(d.Missing) == 0 && len(d.Resized) == 0 &&
-		slices.Equal(d.Unlisted, []string{partition.SuccessName, partition.ManifestName})
+	want := append([]string{partition.SuccessName, partition.ManifestName}, sidecars...)
+	slices.Sort(want)
+	return len(d.Missing) == 0 && len(d.Resized) == 0 && slices.Equal(d.Unlisted, want)
 }
 
 // sameFile reports whether the committed manifest lists f unchanged.

@@ -25,6 +25,7 @@ func exportCommand() *cli.Command {
 		&cli.IntFlag{Name: "threads", Value: runtime.NumCPU(), Usage: "threads for parsing, validating and encoding", EnvVars: []string{envName("threads")}},
 		&cli.Int64Flag{Name: "part-size-mb", Value: 256, Usage: "approximate size of a part file in MiB", EnvVars: []string{envName("part-size-mb")}},
 	)
+	flags = append(flags, guardFlags()...)
 	flags = append(flags, logFlags()...)
 	return &cli.Command{
 		Name:      "export",
@@ -47,6 +48,9 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	}
 	o := &p.opts
 	o.DryRun, o.AllowEmpty = c.Bool("dry-run"), c.Bool("allow-empty")
+	if o.Guards, err = guardOptions(c); err != nil {
+		return err
+	}
 	if s := c.String("shard"); s != "" {
 		if o.Shard, o.Shards, err = parseShard(s); err != nil {
 			return err
