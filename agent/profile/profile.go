@@ -123,7 +123,8 @@ type Builder struct {
 	date    string
 	loc     *time.Location
 	p       Profile
-	types   map[string]map[string]uint8
+	types   map[string]map[string]*uint8
+	events  map[string]*int64
 	ids     *os.File
 	idw     *bufio.Writer
 	tmpPath string
@@ -143,15 +144,20 @@ func NewBuilder(dir, date string, loc *time.Location) (*Builder, error) {
 	return &Builder{
 		date: date, loc: loc, ids: f, idw: bufio.NewWriterSize(f, 64<<10), tmpPath: f.Name(),
 		p:     Profile{Format: Format, Date: date, EventKeys: map[string]int64{}, Properties: map[string]map[string]string{}},
-		types: map[string]map[string]uint8{},
+		types: map[string]map[string]*uint8{}, events: map[string]*int64{},
 	}, nil
 }
 
 // Add counts one committed row.
 func (b *Builder) Add(ev *validate.Event) {
 	b.p.Rows++
-	if _, ok := b.p.EventKeys[ev.EventKey]; ok || len(b.p.EventKeys) < MaxKeys {
-		b.p.EventKeys[ev.EventKey]++
+	// The row's strings are recycled, and a map assignment replaces the
+	// stored key with the one given: the maps hold pointers, assigned only
+	// with a cloned key.
+	if n, ok := b.events[ev.EventKey]; ok {
+		*n++
+	} else if len(b.events) < MaxKeys {
+		b.events[strings.Clone(ev.EventKey)] = new(int64(1))
 	} else {
 		b.truncate("event_key")
 	}
@@ -172,19 +178,19 @@ func (b *Builder) props(col string, kvs []validate.KV) {
 	}
 	m := b.types[col]
 	if m == nil {
-		m = map[string]uint8{}
+		m = map[string]*uint8{}
 		b.types[col] = m
 	}
 	for _, kv := range kvs {
 		t, ok := m[kv.Key]
-		if !ok && len(m) >= MaxKeys {
+		switch {
+		case ok:
+			*t |= valueType(kv.Value)
+		case len(m) >= MaxKeys:
 			b.truncate(col)
-			continue
+		default:
+			m[strings.Clone(kv.Key)] = new(valueType(kv.Value))
 		}
-		if !ok {
-			kv.Key = strings.Clone(kv.Key)
-		}
-		m[kv.Key] = t | valueType(kv.Value)
 	}
 }
 
@@ -206,10 +212,13 @@ func (b *Builder) Finish(dir string) (*Profile, error) {
 	if b.err != nil {
 		return nil, fmt.Errorf("profile of %s: %w", b.date, b.err)
 	}
+	for k, n := range b.events {
+		b.p.EventKeys[k] = *n
+	}
 	for col, m := range b.types {
 		out := make(map[string]string, len(m))
 		for k, t := range m {
-			out[k] = typeText(t)
+			out[k] = typeText(*t)
 		}
 		b.p.Properties[col] = out
 	}
