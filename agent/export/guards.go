@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/report"
@@ -50,7 +51,7 @@ func (r *run) guard(ctx context.Context, dates []validate.Date) error {
 		return fmt.Errorf("guards: %w", err)
 	}
 	g := &report.Guards{}
-	var refuse string
+	var refuse []string
 	for _, date := range dates {
 		d := r.days[date]
 		var p *profile.Profile
@@ -62,16 +63,16 @@ func (r *run) guard(ctx context.Context, dates []validate.Date) error {
 		if err != nil {
 			return fmt.Errorf("guards: %w", err)
 		}
-		if why != "" && refuse == "" {
-			refuse = why
+		if why != "" {
+			refuse = append(refuse, why)
 		}
 	}
 	if len(g.Volume)+len(g.Drift)+len(g.CrossDayDuplicates) > 0 {
 		r.rep.Guards = g
 	}
-	if refuse == "" {
+	if len(refuse) == 0 {
 		return nil
 	}
-	r.rep.Outcome, r.rep.OutcomeReason = report.OutcomeRejected, refuse
+	r.rep.Outcome, r.rep.OutcomeReason = report.OutcomeRejected, strings.Join(refuse, "; ")
 	return &ThresholdError{Report: r.rep}
 }

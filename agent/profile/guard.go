@@ -147,7 +147,6 @@ func (c *Checker) volume(ctx context.Context, d validate.Date, rows int64, recen
 	}
 	why := fmt.Sprintf("%s: %s rows is %.0f%% of the median %s of the %d committed days %s; below --min-volume-ratio %g: nothing committed; --min-volume-ratio 0 to commit anyway",
 		d, Num(rows), 100*vc.Ratio, Num(median), len(counts), days, c.o.MinVolumeRatio)
-	g.Lines = append(g.Lines, fmt.Sprintf("%-12s%s", "volume", why))
 	return why, nil
 }
 
@@ -333,7 +332,7 @@ func (c *Checker) overlap(ctx context.Context, d validate.Date, idsPath string, 
 			}
 			if dup.Count > 0 {
 				g.CrossDayDuplicates = append(g.CrossDayDuplicates, dup)
-				g.Lines = append(g.Lines, fmt.Sprintf("%-12s%s: %s insert_id(s) already committed on %s, e.g. %s: a backfill that overlaps? Hackle keeps one row of each",
+				g.Lines = append(g.Lines, fmt.Sprintf("%-12s%s: %s insert_id(s) already committed on %s, e.g. %s: a backfill that overlaps? Hackle drops the repeats",
 					"overlap", d, Num(dup.Count), ep.Date, dup.InsertIDs[0]))
 			}
 			return nil

@@ -71,7 +71,7 @@ func sortKeys(f *os.File, dst, tmp string) error {
 			return err
 		}
 		runs = nil
-		return nil
+		return os.Chmod(dst, 0o644) // like the parts; CreateTemp made it 0600
 	}
 	return mergeRuns(runs, dst)
 }
