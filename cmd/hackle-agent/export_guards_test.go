@@ -96,6 +96,11 @@ func runGuards(t *testing.T, work, dest string, env []string, extra []string, co
 		t.Fatalf("report guards: %+v", rep.Guards)
 	}
 
+	if r := runAgent(t, work, env, "inspect", filepath.Join(work, "forced")); r.code != 0 ||
+		!strings.Contains(r.stdout, "Guards      drift       2023-01-08: new property key event_properties.coupon") {
+		t.Errorf("inspect does not show the guards: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
 	r = export("again", in, "2023-01-08", "--min-volume-ratio", "0", "--dedup-days", "7")
 	rep, _ = readReport(t, filepath.Join(work, "again"))
 	if r.code != 0 || rep.Outcome != "unchanged" {
