@@ -46,7 +46,9 @@ func (r *run) guard(ctx context.Context, dates []validate.Date) error {
 	if !r.profiled() {
 		return nil
 	}
-	c, err := profile.NewChecker(ctx, r.o.Dest, r.o.Rules.From, r.o.Rules.To, r.o.Guards, r.o.Log)
+	o := r.o.Guards
+	o.AllowEmpty = r.o.AllowEmpty
+	c, err := profile.NewChecker(ctx, r.o.Dest, r.o.Rules.From, r.o.Rules.To, o, r.o.Log)
 	if err != nil {
 		return fmt.Errorf("guards: %w", err)
 	}

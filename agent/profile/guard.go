@@ -38,6 +38,9 @@ type Options struct {
 	MinVolumeRatio float64
 	FailOnDrift    bool // refuse a day with drift
 	DedupDays      int  // check insert_ids against this many earlier committed days; 0: off
+	// AllowEmpty (export --allow-empty) commits a day without rows
+	// knowingly: the volume guard leaves such a day alone.
+	AllowEmpty bool
 }
 
 // Checker holds the earlier committed days of a run's range.
@@ -104,7 +107,7 @@ func (c *Checker) Check(ctx context.Context, d validate.Date, rows int64, p *Pro
 }
 
 func (c *Checker) volume(ctx context.Context, d validate.Date, rows int64, recent []*partition.Partition, g *report.Guards) (string, error) {
-	if c.o.MinVolumeRatio <= 0 {
+	if c.o.MinVolumeRatio <= 0 || (rows == 0 && c.o.AllowEmpty) {
 		return "", nil
 	}
 	vc := report.VolumeCheck{Date: d.String(), Rows: rows, MinRatio: c.o.MinVolumeRatio, Days: []string{}}

@@ -35,7 +35,8 @@ func exportCommand() *cli.Command {
 schema, validates every row, writes Parquet parts to <dest>/dt=YYYY-MM-DD/ and
 writes _SUCCESS last. Rejected rows are listed in the report folder. A re-run
 over the same inputs changes nothing. Exit codes: 0 ok, 1 usage or config
-error, 2 runtime failure, 3 too many rows rejected (nothing committed).`,
+error, 2 runtime failure, 3 too many rows rejected or a day refused by a guard
+(nothing committed).`,
 		Flags:  flags,
 		Action: func(c *cli.Context) error { return runExport(c.Context, c) },
 	}
