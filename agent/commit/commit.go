@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -278,6 +279,15 @@ func seal(ctx context.Context, st store.Store, l store.Lock, m *partition.Manife
 		}
 		if err := st.Delete(ctx, prefix+partition.SuccessName); err != nil {
 			return false, fmt.Errorf("delete %s%s: %w", prefix, partition.SuccessName, err)
+		}
+	}
+	// Export's sidecars describe the rows it committed; a partition sealed
+	// over other parts (or assembled from shards) has none, not stale ones.
+	for _, name := range []string{profile.ProfileName, profile.IDsName} {
+		if _, ok := listed.Objects[name]; ok {
+			if err := st.Delete(ctx, prefix+name); err != nil {
+				return false, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
+			}
 		}
 	}
 	if err := partition.WriteManifest(ctx, st, m); err != nil {
