@@ -183,7 +183,7 @@ func (c *Checker) profileOf(ctx context.Context, p *partition.Partition) (*Profi
 		pr, err = ReadProfile(ctx, c.st, p.Date.String())
 		switch {
 		case errors.Is(err, store.ErrNotExist):
-		case err != nil && strings.Contains(err.Error(), ProfileName):
+		case errors.Is(err, ErrInvalid):
 			c.log.Warn("ignoring an unreadable profile", "date", p.Date.String(), "err", err)
 			pr = nil
 		case err != nil:

@@ -20,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -239,8 +240,11 @@ func (b *Builder) Close() {
 	}
 }
 
+// ErrInvalid marks a sidecar that is not in the layout this agent writes.
+var ErrInvalid = errors.New("not a valid profile")
+
 // ReadProfile fetches day date's _profile.json. A missing one is
-// store.ErrNotExist.
+// store.ErrNotExist, one not in this layout ErrInvalid (wrapped).
 func ReadProfile(ctx context.Context, st store.Store, date string) (*Profile, error) {
 	key := partition.Prefix(date) + ProfileName
 	rc, err := st.Get(ctx, key)
@@ -249,11 +253,15 @@ func ReadProfile(ctx context.Context, st store.Store, date string) (*Profile, er
 	}
 	defer rc.Close()
 	var p Profile
-	if err := json.NewDecoder(io.LimitReader(rc, 64<<20)).Decode(&p); err != nil {
-		return nil, fmt.Errorf("%s is not valid: %w", key, err)
+	b, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", key, err)
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", key, ErrInvalid, err)
 	}
 	if p.Format != Format {
-		return nil, fmt.Errorf("%s: format %q, not %q", key, p.Format, Format)
+		return nil, fmt.Errorf("%s: %w: format %q, not %q", key, ErrInvalid, p.Format, Format)
 	}
 	return &p, nil
 }
