@@ -87,7 +87,7 @@ const (
 	TypeString = "string"
 )
 
-// typeBits are the type sets as bits, in the order above.
+// typeNames name the bits of a type set (1, 2, 4), in the order above.
 var typeNames = []string{TypeNumber, TypeBool, TypeString}
 
 // valueType classifies a property value by its text: a JSON number, true
