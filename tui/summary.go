@@ -30,6 +30,11 @@ func summaryText(st styles, d *data, groups []*group, width, top int) string {
 	if h := r.TimezoneHint; h != nil {
 		line("Timezone", st.bad.Render(string(h.Reason))+" "+h.Message)
 	}
+	if r.Guards != nil {
+		for i, l := range r.Guards.Lines {
+			line(map[bool]string{true: "Guards"}[i == 0], strings.TrimSpace(l))
+		}
+	}
 	b.WriteString("\n")
 	writeSources(&b, st, r.Sources, width)
 	b.WriteString("\n")

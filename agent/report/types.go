@@ -36,6 +36,8 @@ type Report struct {
 	Partitions []PartitionStats `json:"partitions"`
 
 	RejectsFile string `json:"rejects_file"` // file name of the rejects, relative to the report folder
+
+	Guards *Guards `json:"guards,omitempty"` // checks against earlier committed days (guards.go)
 }
 
 // Outcomes of a run.
