@@ -150,7 +150,8 @@ func (cfg *pullConfig) dayFlags(c *cli.Context) (err error) {
 // partition was refused.
 func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writer, now time.Time) error {
 	res, o, err := runPull(ctx, cfg, log, now)
-	if res != nil && !cfg.quiet {
+	run.pull = res
+	if res != nil && !cfg.quiet && run.humanText() {
 		printPullSummary(w, cfg, o, res, err)
 	}
 	if err != nil {
@@ -206,7 +207,7 @@ func watchPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writ
 	return pull.Watch(ctx, poll, pull.WatchOptions{
 		Interval: cfg.interval, Deadline: cfg.deadline, Log: log,
 		OnResult: func(res *pull.Result, o *pull.Options, err error) {
-			if res != nil && !cfg.quiet && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
+			if res != nil && !cfg.quiet && run.humanText() && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
 				printPullSummary(w, cfg, o, res, err)
 			}
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -111,4 +112,17 @@ func bytesize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// endSummary records rep as the run's report (for the run finished record,
+// --output json and --metrics-file) and prints the human summary on stderr,
+// except with --quiet and with --log-format json (stderr is JSON lines only).
+func endSummary(quiet bool, rep *report.Report, reportDir string) {
+	if rep == nil {
+		return
+	}
+	run.report = rep
+	if !quiet && run.humanText() {
+		printSummary(os.Stderr, rep, reportDir)
+	}
 }
