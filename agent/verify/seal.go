@@ -150,8 +150,8 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 	if !res.Changed {
 		rep.Outcome = report.OutcomeUnchanged
 	}
-	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
-		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
+	rep.OutcomeReason = fmt.Sprintf("%d of %s valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
+		rep.Counts.Written, report.Count(rep.Counts.Read, "row"), len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
 	return nil
 }
 

@@ -224,8 +224,8 @@ func printPullSummary(w io.Writer, cfg *pullConfig, o *pull.Options, res *pull.R
 		case pull.Imported:
 			s := p.Summary
 			read, written, rejected, dups = read+s.Read, written+s.Written, rejected+s.Rejected, dups+s.Duplicates+s.DuplicatesEarlier
-			line = fmt.Sprintf("imported   %s rows (%s rejected, %s duplicates, %s already imported on earlier days)",
-				num(s.Written), num(s.Rejected), num(s.Duplicates), num(s.DuplicatesEarlier))
+			line = fmt.Sprintf("imported   %s %s (%s rejected, %s duplicates, %s already imported on earlier days)",
+				num(s.Written), rows(s.Written), num(s.Rejected), num(s.Duplicates), num(s.DuplicatesEarlier))
 		case pull.Unchanged:
 			line = "unchanged  (this version was imported before)"
 		case pull.NotReady:
