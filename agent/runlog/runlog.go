@@ -6,6 +6,9 @@ package runlog
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 	"log/slog"
 	"time"
 )
@@ -65,6 +68,28 @@ type Partition struct {
 	Reason string `json:"reason,omitempty"` // pull: why it was refused
 }
 
+// Partitions are a run's partitions. In JSON they are a list of objects; in
+// a text log record, "dt=2023-01-01 read=55 written=40 …; dt=…".
+type Partitions []Partition
+
+// MarshalJSON is the plain list (MarshalText is for text logs only).
+func (ps Partitions) MarshalJSON() ([]byte, error) { return json.Marshal([]Partition(ps)) }
+
+// MarshalText is the compact form slog's text handler prints.
+func (ps Partitions) MarshalText() ([]byte, error) {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "dt=%s read=%d written=%d rejected=%d duplicates=%d bytes=%d", p.Date, p.Read, p.Written, p.Rejected, p.Duplicates, p.Bytes)
+		if p.Status != "" {
+			fmt.Fprintf(&b, " status=%s", p.Status)
+		}
+	}
+	return []byte(b.String()), nil
+}
+
 // Result is the result document of one run: what --output json prints and
 // what the "run finished" record carries. Report is the command's report
 // (report.json's content) when it has one, else nil.
@@ -78,7 +103,7 @@ type Result struct {
 	Duration   float64     `json:"duration_seconds"`
 	Counts     Counts      `json:"counts"`
 	Bytes      int64       `json:"bytes"`
-	Partitions []Partition `json:"partitions"`
+	Partitions Partitions  `json:"partitions"`
 	Report     any         `json:"report,omitempty"`
 }
 

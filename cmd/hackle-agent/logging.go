@@ -179,7 +179,7 @@ func (s *runState) logger() *slog.Logger {
 // pull result and its exit code.
 func (s *runState) result(err error, code int, now time.Time) *runlog.Result {
 	r := &runlog.Result{Command: s.command, ExitCode: code, StartedAt: s.start.UTC(), FinishedAt: now.UTC(),
-		Duration: now.Sub(s.start).Seconds(), Partitions: []runlog.Partition{}}
+		Duration: now.Sub(s.start).Seconds(), Partitions: runlog.Partitions{}}
 	if err != nil {
 		r.Reason = redactText(err.Error())
 	}
