@@ -8,8 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -94,17 +94,17 @@ func (ps Partitions) MarshalText() ([]byte, error) {
 // what the "run finished" record carries. Report is the command's report
 // (report.json's content) when it has one, else nil.
 type Result struct {
-	Command    string      `json:"command"`
-	Outcome    string      `json:"outcome"`
-	ExitCode   int         `json:"exit_code"`
-	Reason     string      `json:"reason,omitempty"` // redacted
-	StartedAt  time.Time   `json:"started_at"`
-	FinishedAt time.Time   `json:"finished_at"`
-	Duration   float64     `json:"duration_seconds"`
-	Counts     Counts      `json:"counts"`
-	Bytes      int64       `json:"bytes"`
-	Partitions Partitions  `json:"partitions"`
-	Report     any         `json:"report,omitempty"`
+	Command    string     `json:"command"`
+	Outcome    string     `json:"outcome"`
+	ExitCode   int        `json:"exit_code"`
+	Reason     string     `json:"reason,omitempty"` // redacted
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt time.Time  `json:"finished_at"`
+	Duration   float64    `json:"duration_seconds"`
+	Counts     Counts     `json:"counts"`
+	Bytes      int64      `json:"bytes"`
+	Partitions Partitions `json:"partitions"`
+	Report     any        `json:"report,omitempty"`
 }
 
 // Level is the level of the run finished record: ERROR when the exit code

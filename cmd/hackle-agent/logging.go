@@ -278,3 +278,22 @@ func (s *runState) finish(err error, code int, now time.Time) {
 	runlog.Log(log, res) // with -q, an ERROR record is the one line with the reason
 
 }
+
+// poll records one poll of pull --watch: its partitions become the run's,
+// and --metrics-file is rewritten after each poll, so that a long-running
+// watch is monitored like a batch job.
+func (s *runState) poll(res *pull.Result, err error) {
+	if res != nil {
+		s.pull = res
+	}
+	if s.metricsFile == "" {
+		return
+	}
+	code := exitCode(err)
+	if err == nil && res != nil && res.Count(pull.Refused) > 0 {
+		code = exitRejected
+	}
+	if merr := runlog.WriteMetrics(s.metricsFile, s.result(err, code, time.Now())); merr != nil {
+		slog.Error("writing the metrics file", "err", merr)
+	}
+}

@@ -207,6 +207,7 @@ func watchPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writ
 	return pull.Watch(ctx, poll, pull.WatchOptions{
 		Interval: cfg.interval, Deadline: cfg.deadline, Log: log,
 		OnResult: func(res *pull.Result, o *pull.Options, err error) {
+			run.poll(res, err)
 			if res != nil && !cfg.quiet && run.humanText() && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
 				printPullSummary(w, cfg, o, res, err)
 			}
