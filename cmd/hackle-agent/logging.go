@@ -215,8 +215,8 @@ func (s *runState) result(err error, code int, now time.Time) *runlog.Result {
 				part.Counts = runlog.Counts{Read: rep.Counts.Read, Written: rep.Counts.Written, Rejected: rep.Counts.Rejected, Duplicates: rep.Counts.Duplicates}
 			}
 			if rep := p.Report; rep != nil {
-				for _, ps := range rep.Partitions {
-					part.Bytes += ps.Bytes
+				for _, src := range rep.Sources { // the partition's Parquet files, as read
+					part.Bytes += src.Bytes
 				}
 			}
 			r.Counts.Add(part.Counts)

@@ -48,6 +48,8 @@ func TestRunFinishedJSON(t *testing.T) {
 		{name: "usage", args: []string{"export", "--input", sample, "--no-such-flag"}, code: 1, outcome: "usage_error", reason: "no-such-flag"},
 		{name: "usage before the command", args: []string{"--no-such-flag", "export"}, code: 1, outcome: "usage_error", reason: "no-such-flag"},
 		{name: "unknown command", args: []string{"exprot"}, code: 1, outcome: "usage_error", reason: `unknown command "exprot"`},
+		{name: "inspect without a report", args: []string{"inspect", "no-such-folder"}, code: 1, outcome: "usage_error", reason: "no report.json"},
+		{name: "pull of an empty folder", args: []string{"pull", "--source", ".", "--sink", "sink"}, code: 0, outcome: "ok"},
 		{name: "validate", args: []string{"validate", "--input", sample, "--date", "2023-01-01", "--max-error-rate", "1"}, code: 0, outcome: "valid", read: 55},
 		{name: "wrong credentials", code: 2, outcome: "failed", read: -1, noSecret: "not-the-secret-key-42",
 			args: []string{"export", "--input", sample, "--date", "2023-01-01", "--max-error-rate", "1", "--dest", "s3://hackle-no-access/x"},
@@ -64,7 +66,7 @@ func TestRunFinishedJSON(t *testing.T) {
 				env = tc.env(t)
 			}
 			args := append(append([]string{}, tc.args...), "--log-format", "json")
-			if tc.name == "usage before the command" || tc.name == "unknown command" {
+			if tc.name == "usage before the command" || tc.name == "unknown command" || strings.HasPrefix(tc.name, "inspect") {
 				args = tc.args
 				env = append(env, "HACKLE_AGENT_LOG_FORMAT=json")
 			}
@@ -290,6 +292,41 @@ func TestMetricsFile(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(prom)); len(entries) != 1 {
 		t.Errorf("the metrics folder holds %d files, want only the textfile (no temporary left)", len(entries))
+	}
+}
+
+// TestPullResult: pull's result document and metrics list each partition
+// with its status and counts.
+func TestPullResult(t *testing.T) {
+	sample := repoFile(t, "testdata/samples/events.ndjson")
+	work := t.TempDir()
+	if res := runAgent(t, work, nil, "export", "--input", sample, "--date", "2023-01-01", "--dest", "bucket", "--max-error-rate", "1"); res.code != 0 {
+		t.Fatalf("export: exit %d\n%s", res.code, res.stderr)
+	}
+	prom := filepath.Join(work, "pull.prom")
+	res := runAgent(t, work, nil, "pull", "--source", "bucket", "--sink", "sink", "--output", "json", "--log-format", "json", "--metrics-file", prom)
+	var doc struct {
+		ExitCode   int `json:"exit_code"`
+		Partitions []struct {
+			Date    string `json:"dt"`
+			Status  string `json:"status"`
+			Written int64  `json:"written"`
+			Bytes   int64  `json:"bytes"`
+		} `json:"partitions"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil {
+		t.Fatalf("stdout: %v\n%s", err, res.stdout)
+	}
+	jsonLines(t, res.stderr)
+	if res.code != 0 || len(doc.Partitions) != 1 || doc.Partitions[0].Status != "imported" || doc.Partitions[0].Written != 40 || doc.Partitions[0].Bytes <= 0 {
+		t.Errorf("exit %d, document %+v", res.code, doc)
+	}
+	b, err := os.ReadFile(prom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, found := promValue(parseProm(t, string(b)), "hackle_agent_rows_written", "command", "pull", "dt", "2023-01-01"); v != 40 || !found {
+		t.Errorf("rows written %v:\n%s", v, b)
 	}
 }
 
