@@ -129,7 +129,9 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 		}
 		cfg.deadline = &d
 	}
-	if c.IsSet("state-dir") {
+	if c.IsSet("state-dir") && !run.humanText() {
+		slog.Warn("--state-dir is deprecated and ignored: pull keeps what it imported in the sink; see docs/pull.md")
+	} else if c.IsSet("state-dir") {
 		fmt.Fprintln(os.Stderr, "hackle-agent pull: --state-dir is deprecated and ignored: pull keeps what it imported in the sink "+
 			"(a folder's _hackle_pull_state, a database's <table>_imports table); see docs/pull.md")
 	}
