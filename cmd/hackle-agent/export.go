@@ -72,6 +72,9 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
 	}
 	defer store.Close(o.Dest)
+	if err := preflight(ctx, "dest", o.Dest, !o.DryRun); err != nil {
+		return err
+	}
 	_, err = p.run(ctx, c)
 	return err
 }
