@@ -63,7 +63,7 @@ func (c *check) problems() []string {
 		p = append(p, fmt.Sprintf("%d duplicate insert_ids", cnt.Duplicates))
 	}
 	if c.altered > 0 {
-		p = append(p, fmt.Sprintf("%d rows the rules would change (map keys lowercased, trimmed or dropped, event_key trimmed, insert_id lowercased)", c.altered))
+		p = append(p, fmt.Sprintf("%s the rules would change (map keys lowercased, trimmed or dropped, event_key trimmed, insert_id lowercased)", report.Count(c.altered, "row")))
 	}
 	return p
 }
