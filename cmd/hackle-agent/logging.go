@@ -71,7 +71,7 @@ func metricsFileFlag() cli.Flag {
 // runState is what main knows about the current run when it ends: the
 // command, the log and output settings, and the report or pull result the
 // command left. A command sets it through Before (the parsed flags) and
-// setReport/setPull; a run that fails before (a usage error) keeps what
+// endSummary (report) or pullOnce/poll (pull); a run that fails before (a usage error) keeps what
 // readArgs found in the arguments and the environment.
 type runState struct {
 	command     string
