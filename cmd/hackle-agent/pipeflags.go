@@ -135,8 +135,8 @@ func (p *pipeline) run(ctx context.Context, c *cli.Context) (*report.Report, err
 	rep, err := export.Run(ctx, p.opts)
 	done()
 	err = runError(err)
-	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
-		printSummary(os.Stderr, rep, p.opts.ReportDir)
+	if !isUsage(err) {
+		endSummary(c.Bool("quiet"), rep, p.opts.ReportDir)
 	}
 	return rep, err
 }

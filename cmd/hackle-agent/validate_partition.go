@@ -61,9 +61,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
 		Commit: c.Bool("commit"), Rewrite: c.Bool("rewrite"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
 	})
-	if rep != nil && !c.Bool("quiet") {
-		printSummary(os.Stderr, rep, reportDir)
-	}
+	endSummary(c.Bool("quiet"), rep, reportDir)
 	var inv *verify.InvalidError
 	if errors.As(err, &inv) {
 		return reported{err} // the summary says it; exitCode makes it 3
