@@ -22,6 +22,7 @@ func completionCommand() *cli.Command {
   hackle-agent completion zsh  > "${fpath[1]}/_hackle-agent"
   hackle-agent completion fish > ~/.config/fish/completions/hackle-agent.fish`,
 		Action: func(c *cli.Context) error {
+			run.utility = true
 			if c.NArg() != 1 {
 				return usagef("completion wants one shell: bash, zsh or fish")
 			}
@@ -106,9 +107,9 @@ _PROG() {
   local cur
   cur=${words[-1]}
   if [[ "$cur" == "-"* ]]; then
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion)}")
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
   else
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion)}")
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
   fi
 
   if [[ "${opts[1]}" != "" ]]; then

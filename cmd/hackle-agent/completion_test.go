@@ -15,7 +15,7 @@ func TestCompletionScripts(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
 			res := runAgent(t, ".", nil, "completion", shell)
-			if res.code != 0 || !strings.Contains(res.stdout, "hackle-agent") {
+			if res.code != 0 || !strings.Contains(res.stdout, "hackle-agent") || res.stderr != "" {
 				t.Fatalf("completion %s: exit %d\n%s%s", shell, res.code, res.stdout, res.stderr)
 			}
 			if shell == "fish" && !strings.Contains(res.stdout, "-a 'export'") {
@@ -71,7 +71,7 @@ echo "${COMPREPLY[*]}"`
 // command, and that man or groff renders it without a warning.
 func TestManPage(t *testing.T) {
 	res := runAgent(t, ".", nil, "man")
-	if res.code != 0 {
+	if res.code != 0 || res.stderr != "" { // a man page, not a run: no run finished record
 		t.Fatalf("man: exit %d\n%s", res.code, res.stderr)
 	}
 	if !strings.Contains(res.stdout, ".TH hackle-agent 1") {

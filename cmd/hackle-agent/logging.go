@@ -84,6 +84,7 @@ type runState struct {
 	metricsFile string
 	report      *report.Report
 	pull        *pull.Result
+	utility     bool // version, --version, completion, man: stdout is the product; no record unless it fails
 }
 
 var run = &runState{start: time.Now(), format: "auto", output: "text"}
@@ -261,6 +262,9 @@ func redactText(msg string) string {
 // record, the result document on stdout (--output json) and the metrics
 // file (--metrics-file).
 func (s *runState) finish(err error, code int, now time.Time) {
+	if s.utility && err == nil {
+		return // a script or a man page on stdout, not a run: nothing to record
+	}
 	res := s.result(err, code, now)
 	if err != nil && !isReported(err) && s.humanText() && !s.quiet {
 		fmt.Fprintf(os.Stderr, "hackle-agent: %s\n", res.Reason)

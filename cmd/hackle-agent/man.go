@@ -16,6 +16,7 @@ func manCommand() *cli.Command {
 		Usage:     "print the man page (roff); install it as hackle-agent.1",
 		UsageText: "hackle-agent man > /usr/local/share/man/man1/hackle-agent.1",
 		Action: func(c *cli.Context) error {
+			run.utility = true
 			if c.NArg() > 0 {
 				return usagef("man takes no arguments, got %q", c.Args().First())
 			}

@@ -24,6 +24,7 @@ func versionCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "same as --output json"},
 		},
 		Action: func(c *cli.Context) error {
+			run.utility, run.output = true, "text" // --output here is this command's, not the result document's
 			if c.NArg() > 0 {
 				return usagef("version takes no arguments, got %q", c.Args().First())
 			}
@@ -67,6 +68,7 @@ func versionLine(info agentversion.Info) string {
 
 func init() {
 	cli.VersionPrinter = func(c *cli.Context) {
+		run.utility = true
 		printVersion(c.App.Writer)
 	}
 }

@@ -73,9 +73,11 @@ func TestVersionCommand(t *testing.T) {
 				t.Helper()
 				cmd := exec.Command(tt.bin, args...)
 				cmd.Env = cleanEnv()
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
 				out, err := cmd.Output()
-				if err != nil {
-					t.Fatalf("%v: %v", args, err)
+				if err != nil || stderr.Len() > 0 { // stdout is the product: no run finished record
+					t.Fatalf("%v: %v\n%s", args, err, stderr.String())
 				}
 				return string(out)
 			}
