@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/verify"
 )
@@ -46,17 +46,21 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
 	}
 	defer store.Close(st)
-	reportDir := c.String("report-dir")
-	if reportDir == "" {
-		reportDir = filepath.Join("hackle-agent-report", "dt="+date.String())
+	reports, err := report.NewRoot(c.String("report-dir"))
+	if err != nil {
+		return err
 	}
+	reportDir := report.Folder(reports.Local, c.Command.Name, date.String())
 	rep, err := verify.Partition(ctx, verify.Options{
 		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,
 		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
 		Commit: c.Bool("commit"), Rewrite: c.Bool("rewrite"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
 	})
+	if uerr := reports.Upload(context.WithoutCancel(ctx), p.openStore(c)); uerr != nil && err == nil {
+		err = uerr
+	}
 	if rep != nil && !c.Bool("quiet") {
-		printSummary(os.Stderr, rep, reportDir)
+		printSummary(os.Stderr, rep, reports.Shown(c.Command.Name+"/dt="+date.String()))
 	}
 	var inv *verify.InvalidError
 	if errors.As(err, &inv) {
