@@ -6,11 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/pull"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
@@ -28,7 +30,7 @@ func pullCommand() *cli.Command {
 		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
 		stringFlag("source-name", "", "name the sink records the source under (default: the source's absolute path or normalised URL)"),
 		stringFlag("state-dir", "", "deprecated and ignored: pull keeps its state in the sink"),
-		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
+		stringFlag("report-dir", "", "report root: one <root>/pull/<source>-<hash>/dt=YYYY-MM-DD/ report per imported or refused partition; a folder, or s3:// or gs:// (uploaded after each pass) (default ./hackle-agent-report)"),
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
 		stringFlag("from", "", "first day to pull (with --to)"),
 		stringFlag("to", "", "last day to pull (inclusive)"),
@@ -73,6 +75,7 @@ type pullConfig struct {
 	partitionTZ                              *time.Location
 	deleteAfter, watch, quiet                bool
 	interval                                 time.Duration
+	reportShown                              string // the source's report folder as messages name it
 	deadline                                 *pull.Deadline
 }
 
@@ -189,11 +192,21 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, err
 	}
 	defer sk.Close()
+	reports, err := report.NewRoot(cfg.reportDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	sub := "pull/" + report.SourceFolder(name) // pulls from two sources keep their reports apart
+	cfg.reportShown = reports.Shown(sub)
 	o := &pull.Options{Source: src, Sink: sk, SourceName: name, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
-		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
+		ReportDir: filepath.Join(reports.Local, filepath.FromSlash(sub)), DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days.Range(now)
 	o.Deadline, o.Now = cfg.deadline, now
 	res, err := pull.Run(ctx, *o)
+	openStore := func(ctx context.Context, url string) (store.Store, error) { return store.Open(ctx, url, cfg.storeOpts) }
+	if uerr := reports.Upload(context.WithoutCancel(ctx), openStore); uerr != nil && err == nil {
+		err = uerr
+	}
 	return res, o, err
 }
 
@@ -244,7 +257,7 @@ func printPullSummary(w io.Writer, cfg *pullConfig, o *pull.Options, res *pull.R
 		res.Count(pull.Imported), res.Count(pull.Unchanged), res.Count(pull.NotReady), res.Count(pull.Refused))
 	fmt.Fprintf(w, "  rows        %s read · %s written · %s rejected · %s duplicates dropped\n", num(read), num(written), num(rejected), num(dups))
 	if res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
-		fmt.Fprintf(w, "  reports     %s/dt=…/  (browse: hackle-agent inspect %s/dt=DATE)\n", cfg.reportDir, cfg.reportDir)
+		fmt.Fprintf(w, "  reports     %s/dt=…/  (browse: hackle-agent inspect %s/dt=DATE)\n", cfg.reportShown, cfg.reportShown)
 	}
 	if err != nil {
 		fmt.Fprintf(w, "  outcome     FAILED: %v\n", err)
