@@ -12,10 +12,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/pull"
-	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
 	"github.com/hackle/hackle-agent/validate"
