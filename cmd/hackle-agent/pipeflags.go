@@ -32,6 +32,10 @@ func inputFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed; {date}, {yyyymmdd}, {yyyy}, {mm}, {dd}, {date-1} name the partition day", EnvVars: []string{envName("input")}},
 		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
 		stringFlag("delimiter", "", "CSV delimiter (one character; \\t for tab) (default: ',', or tab for .tsv)"),
+		&cli.StringSliceFlag{Name: "include", Usage: "of the files a folder, glob or prefix input holds, read only those whose name matches this glob (repeatable)", EnvVars: []string{envName("include")}},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "of the files a folder, glob or prefix input holds, skip those whose name matches this glob (repeatable)", EnvVars: []string{envName("exclude")}},
+		boolFlag("no-header", "CSV inputs have no header row: their first line is a row, named by --columns"),
+		&cli.StringSliceFlag{Name: "columns", Usage: "with --no-header: the CSV columns' names in order, e.g. insert_id,event_key,ts", EnvVars: []string{envName("columns")}},
 		stringFlag("date", "", "partition day YYYY-MM-DD (default: yesterday in --partition-timezone)"),
 		stringFlag("from", "", "first day of a backfill range (with --to); each row goes to its own day"),
 		stringFlag("to", "", "last day of a backfill range (inclusive)"),
@@ -75,7 +79,8 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	if err != nil {
 		return nil, runError(err)
 	}
-	inputs, err := export.ExpandInputs(c.Context, patterns, openStore)
+	filter := export.Filter{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), AnyExtension: c.String("format") != ""}
+	inputs, notData, err := export.ExpandFiltered(c.Context, patterns, openStore, filter)
 	if err != nil {
 		return nil, runError(err)
 	}
@@ -85,6 +90,10 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	}
 	if p.opts.Source.Delimiter, err = parseDelimiter(c.String("delimiter")); err != nil {
 		return nil, err
+	}
+	p.opts.Source.NoHeader, p.opts.Source.Columns = c.Bool("no-header"), c.StringSlice("columns")
+	if p.opts.Source.NoHeader != (len(p.opts.Source.Columns) > 0) {
+		return nil, usagef("--no-header and --columns go together: --no-header --columns NAME,NAME,… names the cells of a CSV without a header row")
 	}
 	p.opts.Source.MaxRecordBytes, p.opts.Source.MaxRecordLines = c.Int("max-record-bytes"), c.Int("max-record-lines")
 	if p.opts.Source.MaxRecordBytes < 1 || p.opts.Source.MaxRecordLines < 1 {
@@ -104,6 +113,9 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	p.opts.Version = version
 	if p.opts.Log, err = newLogger(c, os.Stderr); err != nil {
 		return nil, err
+	}
+	if len(notData) > 0 {
+		p.opts.Log.Warn("skipped files that are not data (by extension, --include, --exclude)", "count", len(notData), "files", notData)
 	}
 	return p, p.skipOwnOutputs(c.String("dest"))
 }
@@ -247,7 +259,8 @@ func runError(err error) error {
 		return usageError{err}
 	case errors.As(err, &te), errors.As(err, &ee):
 		return reported{err} // the summary says it; exitCode makes it 3
-	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, source.ErrDuplicateColumn), errors.Is(err, store.ErrUnsupported):
+	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, source.ErrDuplicateColumn), errors.Is(err, store.ErrUnsupported),
+		errors.Is(err, source.ErrHeaderLooksLikeData):
 		return usageError{err}
 	}
 	return fmt.Errorf("%w", err)

@@ -27,6 +27,14 @@ type Options struct {
 	// quoted newlines; past it, the quote that opened the cell is taken for
 	// a stray one (see csv.go). 0 means DefaultMaxRecordLines.
 	MaxRecordLines int
+
+	// NoHeader says a CSV input has no header row: its first line is a row,
+	// and Columns name its cells in order (Redshift UNLOAD, Snowflake COPY
+	// INTO without HEADER = TRUE). Without NoHeader, a header whose cells
+	// mostly look like data (UUIDs, timestamps, numbers) fails Open with
+	// ErrHeaderLooksLikeData rather than losing the first row.
+	NoHeader bool
+	Columns  []string
 }
 
 // Defaults of Options.MaxRecordBytes and Options.MaxRecordLines.

@@ -99,6 +99,11 @@ func (e *RecordError) Error() string { return e.Msg }
 // CSV header have the same name.
 var ErrDuplicateColumn = errors.New("CSV header: duplicate column name")
 
+// ErrHeaderLooksLikeData is returned (wrapped) by Open when the header row
+// of a CSV input looks like a row of data: the input probably has no
+// header, and needs Options.NoHeader and Columns.
+var ErrHeaderLooksLikeData = errors.New("no header? the first line looks like data: use --no-header --columns NAME,NAME,…")
+
 // ErrUnknownFormat is returned (wrapped) when an input's format cannot be told.
 var ErrUnknownFormat = errors.New("unknown format")
 
