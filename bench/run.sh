@@ -34,8 +34,12 @@ measure() {
 }
 
 stamp=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-[[ -f $OUT/results.tsv ]] || printf 'when\trows\tshape\tthreads\tagent_s\tduckdb_s\tratio\tagent_rows_per_s\tagent_rss_mb\tduckdb_rss_mb\n' >"$OUT/results.tsv"
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- . ':!bench' 2>/dev/null || commit=$commit-dirty # the code measured
+[[ -f $OUT/results.tsv ]] || printf 'when\trows\tshape\tthreads\tagent_s\tduckdb_s\tratio\tagent_rows_per_s\tagent_rss_mb\tduckdb_rss_mb\tcommit\n' >"$OUT/results.tsv"
 {
+	echo "Commit $commit, $stamp, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start."
+	echo
 	echo "| rows | shape | threads | agent s | DuckDB s | agent/DuckDB | agent rows/s | agent RSS MB | DuckDB RSS MB |"
 	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 } >"$OUT/latest.md"
@@ -54,7 +58,7 @@ for rows in $ROWS; do
 			read -r d_wall d_rss < <(measure duckdb "$t" node bench/duckdb-export.mjs "$input" "$shape" "$DATA/duckdb.parquet" "$t")
 			ratio=$(awk -v a="$a_wall" -v d="$d_wall" 'BEGIN {printf "%.2f", a/d}')
 			rps=$(awk -v r="$rows" -v a="$a_wall" 'BEGIN {printf "%.0f", r/a}')
-			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$rows" "$shape" "$t" "$a_wall" "$d_wall" "$ratio" "$rps" "$a_rss" "$d_rss" >>"$OUT/results.tsv"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$rows" "$shape" "$t" "$a_wall" "$d_wall" "$ratio" "$rps" "$a_rss" "$d_rss" "$commit" >>"$OUT/results.tsv"
 			echo "| $rows | $shape | $t | $a_wall | $d_wall | $ratio | $rps | $a_rss | $d_rss |" >>"$OUT/latest.md"
 			echo "rows=$rows shape=$shape threads=$t  agent ${a_wall}s ${a_rss}MB  duckdb ${d_wall}s ${d_rss}MB  ratio $ratio  ($rps rows/s)"
 		done
