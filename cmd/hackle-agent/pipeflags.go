@@ -30,7 +30,7 @@ func boolFlag(name, usage string) *cli.BoolFlag {
 func inputFlags() []cli.Flag {
 	flags := []cli.Flag{
 		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed; {date}, {yyyymmdd}, {yyyy}, {mm}, {dd}, {date-1} name the partition day", EnvVars: []string{envName("input")}},
-		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
+		stringFlag("format", "", "input format: csv, ndjson, json or parquet (default: from the extension)"),
 		stringFlag("delimiter", "", "CSV delimiter (one character; \\t for tab) (default: ',', or tab for .tsv)"),
 		&cli.StringSliceFlag{Name: "include", Usage: "of the files a folder, glob or prefix input holds, read only those whose name matches this glob (repeatable)", EnvVars: []string{envName("include")}},
 		&cli.StringSliceFlag{Name: "exclude", Usage: "of the files a folder, glob or prefix input holds, skip those whose name matches this glob (repeatable)", EnvVars: []string{envName("exclude")}},

@@ -162,6 +162,19 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		in.framer = newNDJSON(br, size, maxRecord)
 	case JSON:
 		in.framer = newArray(br, size, maxRecord)
+	case Parquet:
+		f, stop, err := openParquet(br, size, maxRecord)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		prev := in.closer
+		in.framer, in.closer = f, func() {
+			stop()
+			if prev != nil {
+				prev()
+			}
+		}
 	}
 	return in, nil
 }
@@ -186,6 +199,8 @@ func detect(name string, br *bufio.Reader, opts Options) (Format, rune, error) {
 			format = CSV
 		case ".ndjson", ".jsonl":
 			format = NDJSON
+		case ".parquet":
+			format = Parquet
 		case ".json":
 			// BigQuery and many tools write one object per line into .json
 			// files: look at the first byte to tell an array from NDJSON.

@@ -120,10 +120,10 @@ const (
 // ParseFormat checks a --format value; "" means detect.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case "", CSV, NDJSON, JSON:
+	case "", CSV, NDJSON, JSON, Parquet:
 		return f, nil
 	case "jsonl":
 		return NDJSON, nil
 	}
-	return "", fmt.Errorf("%w %q: use csv, ndjson or json", ErrUnknownFormat, s)
+	return "", fmt.Errorf("%w %q: use csv, ndjson, json or parquet", ErrUnknownFormat, s)
 }
