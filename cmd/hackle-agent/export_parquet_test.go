@@ -35,7 +35,7 @@ func TestExportParquetInput(t *testing.T) {
 		{"8fb8e088-9245-4fce-bb87-7e09d9917e01", "view", time.Date(2023, 1, 1, 12, 0, 0, 0, time.UTC), s("u1"), "d1", "iOS", s("1.0")},
 		{"8fb8e088-9245-4fce-bb87-7e09d9917e02", "buy", time.Date(2023, 1, 1, 13, 0, 0, 0, time.UTC), s("u2"), "d2", "Android", s("2.0")},
 		{"8fb8e088-9245-4fce-bb87-7e09d9917e02", "buy", time.Date(2023, 1, 1, 13, 0, 0, 0, time.UTC), s("u2"), "d2", "Android", s("2.0")}, // duplicate
-		{"8fb8e088-9245-4fce-bb87-7e09d9917e03", "buy", time.Date(2023, 1, 1, 14, 0, 0, 0, time.UTC), nil, "d3", "Android", nil},      // no app version
+		{"8fb8e088-9245-4fce-bb87-7e09d9917e03", "buy", time.Date(2023, 1, 1, 14, 0, 0, 0, time.UTC), nil, "d3", "Android", nil},          // no app version
 	}); err != nil {
 		t.Fatal(err)
 	}
