@@ -29,11 +29,11 @@ func TestExpandFiltered(t *testing.T) {
 		err           bool
 	}{
 		{"folder: data files only", []string{dir}, Filter{},
-			[]string{"0000_part_00", "a.ndjson", "b.csv.gz", "c.json", "d.parquet"}, []string{"README.md", "notes.txt", "schema.yaml"}, false},
+			[]string{"0000_part_00", "a.ndjson", "b.csv.gz", "c.json", "d.parquet"}, []string{"README.md", "notes.txt", "schema.yaml", ".a.ndjson.crc", "_SUCCESS"}, false},
 		{"--format keeps any extension", []string{dir}, Filter{AnyExtension: true},
-			[]string{"0000_part_00", "README.md", "a.ndjson", "b.csv.gz", "c.json", "d.parquet", "notes.txt", "schema.yaml"}, nil, false},
+			[]string{"0000_part_00", "README.md", "a.ndjson", "b.csv.gz", "c.json", "d.parquet", "notes.txt", "schema.yaml"}, []string{".a.ndjson.crc", "_SUCCESS"}, false},
 		{"include", []string{dir}, Filter{Include: []string{"*.ndjson", "*.csv*"}},
-			[]string{"a.ndjson", "b.csv.gz"}, []string{"0000_part_00", "README.md", "c.json", "d.parquet", "notes.txt", "schema.yaml"}, false},
+			[]string{"a.ndjson", "b.csv.gz"}, []string{"0000_part_00", "README.md", "c.json", "d.parquet", "notes.txt", "schema.yaml", ".a.ndjson.crc", "_SUCCESS"}, false},
 		{"exclude", []string{filepath.Join(dir, "*")}, Filter{Exclude: []string{"*.json", "0000*"}},
 			[]string{"a.ndjson", "b.csv.gz", "d.parquet"}, []string{"0000_part_00", "README.md", "c.json", "notes.txt", "schema.yaml"}, false},
 		{"a named file is always read", []string{filepath.Join(dir, "notes.txt")}, Filter{Exclude: []string{"*"}},

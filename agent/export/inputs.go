@@ -30,6 +30,9 @@ type Input struct {
 	// listed: found by expanding a folder, glob or prefix, local or in a
 	// store, not named one by one (Filter).
 	listed bool
+	// marker: a dot or underscore file (_SUCCESS, .part-0.crc) of a folder
+	// or prefix, never read; ExpandFiltered lists it as skipped.
+	marker bool
 }
 
 // Open starts reading the input. Objects are streamed, not downloaded first.
@@ -62,7 +65,17 @@ type OpenStore func(ctx context.Context, url string) (store.Store, error)
 //
 // A name that matches nothing is an InputError.
 func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) ([]Input, error) {
-	return expandInputs(ctx, patterns, openStore)
+	ins, err := expandInputs(ctx, patterns, openStore)
+	if err != nil {
+		return nil, err
+	}
+	kept := ins[:0]
+	for _, in := range ins {
+		if !in.marker {
+			kept = append(kept, in)
+		}
+	}
+	return kept, nil
 }
 
 // Filter picks the data files among those a folder, glob or prefix input
@@ -109,7 +122,7 @@ func ExpandFiltered(ctx context.Context, patterns []string, openStore OpenStore,
 		}
 		kept := 0
 		for _, in := range got {
-			if in.listed && !f.keeps(in.Name) {
+			if in.marker || in.listed && !f.keeps(in.Name) {
 				skipped = append(skipped, in.Name)
 				continue
 			}
@@ -204,7 +217,7 @@ func expandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 }
 
 func expandLocal(p string) ([]Input, error) {
-	var files []string
+	var files, markers []string
 	expanded := true
 	if strings.ContainsAny(p, "*?[") {
 		matches, err := filepath.Glob(p)
@@ -232,6 +245,8 @@ func expandLocal(p string) ([]Input, error) {
 			for _, e := range entries {
 				if !e.IsDir() && !hidden(e.Name()) {
 					files = append(files, filepath.Join(p, e.Name()))
+				} else if !e.IsDir() {
+					markers = append(markers, filepath.Join(p, e.Name()))
 				}
 			}
 			if len(files) == 0 {
@@ -247,6 +262,9 @@ func expandLocal(p string) ([]Input, error) {
 			size = fi.Size()
 		}
 		ins[i] = Input{Name: f, Size: size, expanded: expanded, listed: expanded, open: func(ctx context.Context) (io.ReadCloser, error) { return openLocal(ctx, f) }}
+	}
+	for _, m := range markers {
+		ins = append(ins, Input{Name: m, Size: -1, expanded: true, listed: true, marker: true})
 	}
 	return ins, nil
 }
@@ -294,12 +312,20 @@ func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, e
 	}
 	switch {
 	case last == "": // a prefix: every object below it
+		var markers []string
 		err = st.List(ctx, "", func(o store.ObjectInfo) error {
 			if !hidden(path.Base(o.Key)) {
 				add(o)
+			} else {
+				markers = append(markers, base+o.Key)
 			}
 			return nil
 		})
+		if len(ins) > 0 {
+			for _, m := range markers {
+				ins = append(ins, Input{Name: m, Size: -1, listed: true, marker: true})
+			}
+		}
 	case strings.ContainsAny(last, "*?["):
 		if _, perr := path.Match(last, ""); perr != nil {
 			return nil, &InputError{fmt.Errorf("input %q: %w", shown, perr)}

@@ -27,8 +27,8 @@ func TestExportFolderSkipsOtherFiles(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
-	if n := strings.Count(res.stderr, "skipped files that are not data"); n != 1 || !strings.Contains(res.stderr, "manifest.txt") || !strings.Contains(res.stderr, "export.yaml") {
-		t.Errorf("want one warning listing manifest.txt and export.yaml, got %d:\n%s", n, res.stderr)
+	if n := strings.Count(res.stderr, "skipped files that are not data"); n != 1 || !strings.Contains(res.stderr, "manifest.txt") || !strings.Contains(res.stderr, "export.yaml") || !strings.Contains(res.stderr, "_SUCCESS") {
+		t.Errorf("want one warning listing manifest.txt, export.yaml and _SUCCESS, got %d:\n%s", n, res.stderr)
 	}
 	rep, _ := readReport(t, filepath.Join(work, "r1"))
 	if rep.Counts.Written != 2 || rep.Counts.Rejected != 0 || len(rep.Sources) != 2 {
