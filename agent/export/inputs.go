@@ -115,6 +115,10 @@ func ExpandFiltered(ctx context.Context, patterns []string, openStore OpenStore,
 	if err := f.Validate(); err != nil {
 		return nil, nil, err
 	}
+	if len(patterns) == 0 {
+		_, err := ExpandInputs(ctx, patterns, openStore) // the "no input" error
+		return nil, nil, err
+	}
 	for _, p := range patterns {
 		got, err := expandInputs(ctx, []string{p}, openStore)
 		if err != nil {

@@ -32,7 +32,7 @@ func openParquet(r io.Reader, size, maxRecord int) (f framer, stop func(), err e
 	if err != nil {
 		return nil, nil, fmt.Errorf("parquet: %w", err)
 	}
-	if !bytes.HasPrefix(data, parquetMagic) || !bytes.HasSuffix(data, parquetMagic) {
+	if len(data) < 12 || !bytes.HasPrefix(data, parquetMagic) || !bytes.HasSuffix(data, parquetMagic) {
 		return nil, nil, errors.New("parquet: not a Parquet file (no PAR1 magic)")
 	}
 	pf, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
