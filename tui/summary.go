@@ -27,6 +27,14 @@ func summaryText(st styles, d *data, groups []*group, width, top int) string {
 	c := r.Counts
 	line("Rows", fmt.Sprintf("read %s · written %s · rejected %s · duplicates %s · warnings %s",
 		num(c.Read), num(c.Written), num(c.Rejected), num(c.Duplicates), num(c.Warnings)))
+	if h := r.TimezoneHint; h != nil {
+		line("Timezone", st.bad.Render(string(h.Reason))+" "+h.Message)
+	}
+	if r.Guards != nil {
+		for i, l := range r.Guards.Lines {
+			line(map[bool]string{true: "Guards"}[i == 0], strings.TrimSpace(l))
+		}
+	}
 	b.WriteString("\n")
 	writeSources(&b, st, r.Sources, width)
 	b.WriteString("\n")

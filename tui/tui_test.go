@@ -277,3 +277,30 @@ func TestInspectLongListKeepsSelectionVisible(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryShowsTimezoneHint: inspect's summary names a suspected
+// timezone (report.json's timezone_hint).
+func TestSummaryShowsTimezoneHint(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"report.json", "rejects.ndjson"} {
+		b, err := os.ReadFile(filepath.Join(fixture, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "report.json" {
+			b = bytes.Replace(b, []byte(`"counts"`), []byte(`"timezone_hint": {"reason": "ts_timezone_suspected", "message": "62% of rows fall on the expected day if read in UTC+09:00: set --source-timezone Asia/Seoul (or the zone of your data)", "offset": "+09:00"}, "counts"`), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := PrintSummary(&b, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Timezone", "ts_timezone_suspected", "62% of rows fall on the expected day if read in UTC+09:00"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package access exercises the permissions Hackle asks for on a customer's
 // bucket (docs/schema.md) against a real store (Check) and prints the
-// result as a table. Which permission each step needs is the store
+// result as a table, and runs the cheap part of it before a command reads
+// any input (Preflight). Which permission each step needs is the store
 // backend's to say (store.Backend.Permissions), as is the policy that
 // grants them (store.PolicyFor).
 package access

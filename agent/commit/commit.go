@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -23,6 +24,11 @@ type Partition struct {
 	Date     string              // YYYY-MM-DD
 	Dir      string              // local folder holding the staged part files
 	Manifest *partition.Manifest // Files lists the staged parts in order
+	// Sidecars name files in Dir written after the manifest and before
+	// _SUCCESS (docs/commit.md, "Sidecars"): markers (names starting with
+	// "_"), not listed in the manifest, that must be the same bytes for the
+	// same inputs.
+	Sidecars []string
 }
 
 // Result says what Publish did.
@@ -42,7 +48,7 @@ type Result struct {
 //  3. upload each part, skipping a part the committed manifest already lists
 //     with the same checksum (trusted only while _SUCCESS was present);
 //  4. delete every other object of the partition folder;
-//  5. write _manifest.json;
+//  5. write _manifest.json, then the sidecars;
 //  6. list the folder again: it must hold exactly the manifest's files and
 //     the manifest (else a *ListingError), and the lock must still be ours;
 //  7. write _SUCCESS (0 bytes), and release the lock.
@@ -78,7 +84,7 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		case err != nil:
 			log.Warn("ignoring an unreadable manifest", "partition", prefix, "err", err)
 			old = nil
-		case bytes.Equal(oldBytes, newManifest) && matches(listed, p.Manifest.Files):
+		case bytes.Equal(oldBytes, newManifest) && matches(listed, p.Manifest.Files, p.Sidecars):
 			return res, nil
 		}
 	}
@@ -107,6 +113,9 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 	}
 	pause("parts-uploaded")
 	keep := map[string]bool{partition.ManifestName: true, partition.SuccessName: true}
+	for _, name := range p.Sidecars {
+		keep[name] = true
+	}
 	for _, f := range p.Manifest.Files {
 		keep[f.Name] = true
 	}
@@ -125,7 +134,17 @@ func Publish(ctx context.Context, st store.Store, p *Partition, log *slog.Logger
 		return res, err
 	}
 	pause("manifest-written")
-	if err := writeSuccess(ctx, st, l, p.Date, p.Manifest.Files, onlyManifest); err != nil {
+	for _, name := range p.Sidecars {
+		fi, err := os.Stat(filepath.Join(p.Dir, name))
+		if err != nil {
+			return res, fmt.Errorf("sidecar %s: %w", name, err)
+		}
+		if err := putFile(ctx, st, prefix+name, filepath.Join(p.Dir, name), fi.Size()); err != nil {
+			return res, err
+		}
+	}
+	allowed := func(name string) bool { return onlyManifest(name) || slices.Contains(p.Sidecars, name) }
+	if err := writeSuccess(ctx, st, l, p.Date, p.Manifest.Files, allowed); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -141,11 +160,12 @@ func listPartition(ctx context.Context, st store.Store, date string) (*partition
 }
 
 // matches reports whether the committed folder holds exactly files with
-// their sizes, the manifest and _SUCCESS.
-func matches(p *partition.Partition, files []partition.Part) bool {
+// their sizes, the manifest, the sidecars and _SUCCESS.
+func matches(p *partition.Partition, files []partition.Part, sidecars []string) bool {
 	d := p.Compare(files)
-	return len(d.Missing) == 0 && len(d.Resized) == 0 &&
-		slices.Equal(d.Unlisted, []string{partition.SuccessName, partition.ManifestName})
+	want := append([]string{partition.SuccessName, partition.ManifestName}, sidecars...)
+	slices.Sort(want)
+	return len(d.Missing) == 0 && len(d.Resized) == 0 && slices.Equal(d.Unlisted, want)
 }
 
 // sameFile reports whether the committed manifest lists f unchanged.
@@ -259,6 +279,15 @@ func seal(ctx context.Context, st store.Store, l store.Lock, m *partition.Manife
 		}
 		if err := st.Delete(ctx, prefix+partition.SuccessName); err != nil {
 			return false, fmt.Errorf("delete %s%s: %w", prefix, partition.SuccessName, err)
+		}
+	}
+	// Export's sidecars describe the rows it committed; a partition sealed
+	// over other parts (or assembled from shards) has none, not stale ones.
+	for _, name := range []string{profile.ProfileName, profile.IDsName} {
+		if _, ok := listed.Objects[name]; ok {
+			if err := st.Delete(ctx, prefix+name); err != nil {
+				return false, fmt.Errorf("delete stale %s%s: %w", prefix, name, err)
+			}
 		}
 	}
 	if err := partition.WriteManifest(ctx, st, m); err != nil {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/tally"
@@ -43,6 +45,8 @@ type Options struct {
 	MaxErrorRate float64 // rejected/read above this: nothing is committed
 	MaxErrors    int64   // rejected above this: nothing is committed; <0: no limit
 	AllowEmpty   bool    // commit a day that has no valid rows
+
+	Guards profile.Options // checks against earlier committed days (guards.go)
 
 	// Shard and Shards (Shards > 1) make this run shard Shard of a sharded
 	// export (docs/commit.md, "Sharded export"): it places its parts and a shard manifest, and
@@ -99,6 +103,7 @@ func Run(ctx context.Context, o Options) (*report.Report, error) {
 		return nil, err
 	}
 	r := &run{o: o, rep: rep, rw: rw, t: tally.New(rw), days: map[validate.Date]*day{}, ids: dedup.NewBudget(idMemoryKeys)}
+	r.tz = tally.NewTZHistogram(o.Rules.From, o.Rules.To, o.Rules.PartitionTZ)
 	err = r.execute(ctx)
 	rep.FinishedAt = time.Now().UTC().Truncate(time.Millisecond)
 	if err != nil && rep.Outcome == "" {
@@ -115,7 +120,8 @@ type run struct {
 	o           Options
 	rep         *report.Report
 	rw          *report.Writer
-	t           *tally.Tally // the counts, per source and per day
+	t           *tally.Tally       // the counts, per source and per day
+	tz          *tally.TZHistogram // valid ts around the accepted days, for ts_timezone_suspected
 	days        map[validate.Date]*day
 	staging     string
 	stagingLock *os.File // flock held while the run lives (staging.go)
@@ -135,6 +141,10 @@ type day struct {
 	parts *parquetfile.Parts
 	seen  *dedup.Set // insert_ids written; closed with the parts
 	files []parquetfile.PartInfo
+
+	prof     *profile.Builder // nil when the run writes no profile
+	profile  *profile.Profile // once finished
+	sidecars []string         // the day's sidecar files in dir
 }
 
 func (r *run) execute(ctx context.Context) (err error) {
@@ -145,6 +155,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 	defer func() {
 		for _, d := range r.days {
 			d.seen.Close()
+			d.prof.Close()
 		}
 	}()
 	for _, in := range r.o.Inputs {
@@ -156,6 +167,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 		return err
 	}
 	counts := &r.rep.Counts
+	r.rep.TimezoneHint = r.tz.Hint(r.o.Rules.Time.Location)
 	if err := r.t.CheckCounts(); err != nil {
 		return err
 	}
@@ -164,6 +176,9 @@ func (r *run) execute(ctx context.Context) (err error) {
 	}
 	dates, err := r.datesToCommit()
 	if err != nil {
+		return err
+	}
+	if err := r.guard(ctx, dates); err != nil {
 		return err
 	}
 	if r.o.Dest == nil || r.o.DryRun {
@@ -260,6 +275,9 @@ func (r *run) readInput(ctx context.Context, input Input) error {
 func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats) error {
 	for i := range b.rows[:b.n] {
 		rw := &b.rows[i]
+		if len(rw.errs) == 0 || !rw.day.IsZero() || slices.ContainsFunc(rw.errs, outOfRange) { // ts valid
+			r.tz.Observe(rw.ev.TS)
+		}
 		if len(rw.errs) > 0 {
 			rj := &report.Reject{File: name, Line: rw.line, Lines: rw.lines, Row: rows + rw.num, EventKey: strings.Clone(rw.eventKey), Raw: rw.raw}
 			if err := r.t.Reject(stats, rw.day, rj, rw.errs); err != nil {
@@ -273,6 +291,8 @@ func (r *run) write(name string, b *batch, rows int64, stats *report.SourceStats
 	}
 	return nil
 }
+
+func outOfRange(is validate.Issue) bool { return is.Reason == validate.TSOutOfRange }
 
 // event writes a valid row unless its insert_id was seen before on its day.
 func (r *run) event(name string, b *batch, rw *row, rows int64, stats *report.SourceStats) error {
@@ -295,6 +315,9 @@ func (r *run) event(name string, b *batch, rw *row, rows int64, stats *report.So
 	if err := d.parts.Write(ev); err != nil {
 		return fmt.Errorf("write partition %s: %w", d.date, err)
 	}
+	if d.prof != nil {
+		d.prof.Add(ev)
+	}
 	r.t.Accept(stats, d.date, rw.warns)
 	return nil
 }
@@ -311,6 +334,9 @@ func (r *run) day(date validate.Date) (*day, error) {
 	d := &day{date: date, dir: dir, parts: parquetfile.NewParts(dir, r.o.Parquet)}
 	d.seen = dedup.NewSet(filepath.Join(r.staging, "insert-ids"), "dt="+date.String(), r.ids)
 	r.days[date] = d
+	if err := r.startProfile(d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -324,6 +350,9 @@ func (r *run) closeParts() error {
 			return fmt.Errorf("write partition %s: %w", d.date, err)
 		}
 		d.files = files
+		if err := r.finishProfile(d); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -383,7 +412,7 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 			d = &day{date: date, dir: r.staging}
 		}
 		m := r.manifest(d)
-		p := &commit.Partition{Date: date.String(), Dir: d.dir, Manifest: m}
+		p := &commit.Partition{Date: date.String(), Dir: d.dir, Manifest: m, Sidecars: d.sidecars}
 		var res commit.Result
 		var err error
 		if r.o.Shards > 1 {

@@ -11,7 +11,12 @@
 //	}
 //
 // Fields without an option tag are left alone. Supported field kinds are
-// string, bool and the signed integers.
+// string, bool and the signed integers. Other tags:
+//
+//	alias:"endpoint-url"  more names for the flag, comma-separated
+//	default:"hot"         the value when none is given
+//	value:"url"           a string that must be an absolute URL with a scheme
+//	                      (http://host:port): Check refuses "host:port"
 package option
 
 import (
@@ -30,6 +35,22 @@ type Spec struct {
 	Default string   // the default tag, as text
 	Bool    bool     // a bool field: a flag without a value
 	Int     bool     // an integer field
+	URL     bool     // value:"url": an absolute URL, scheme included
+}
+
+// Check reports whether text is a valid value of the option, with an
+// error fit to show after the flag's name. Only URL options are checked
+// beyond their kind (Fill checks the kind): a URL without a scheme
+// ("127.0.0.1:9000", "minio:9000") would be guessed at, so it is refused.
+func (s Spec) Check(text string) error {
+	if !s.URL || text == "" {
+		return nil
+	}
+	i := strings.Index(text, "://")
+	if i <= 0 || strings.ContainsAny(text[:i], "/.:@") {
+		return fmt.Errorf("%q has no scheme: add http:// or https://, e.g. https://%s", text, strings.TrimLeft(text, "/"))
+	}
+	return nil
 }
 
 // Values are option values by name, as text ("true" for a bool). A
@@ -51,6 +72,13 @@ func Specs(v any) []Spec {
 		if a := f.Tag.Get("alias"); a != "" {
 			s.Aliases = strings.Split(a, ",")
 		}
+		switch v := f.Tag.Get("value"); v {
+		case "":
+		case "url":
+			s.URL = true
+		default:
+			panic(fmt.Sprintf("option %s: unknown value tag %q", name, v))
+		}
 		switch f.Type.Kind() {
 		case reflect.String:
 		case reflect.Bool:
@@ -63,6 +91,9 @@ func Specs(v any) []Spec {
 		if name == "" {
 			panic("option: empty option tag on field " + f.Name)
 		}
+		if s.URL && (s.Bool || s.Int) {
+			panic("option " + name + `: value:"url" on a field that is not a string`)
+		}
 		out = append(out, s)
 	}
 	return out
@@ -70,7 +101,8 @@ func Specs(v any) []Spec {
 
 // Fill sets the tagged fields of the struct v points to: from vals where
 // it holds the option's name, else from the default tag. Names in vals
-// that v does not declare are ignored (they belong to other backends).
+// that v does not declare are ignored (they belong to other backends). A
+// value Spec.Check refuses is an error.
 func Fill(v any, vals Values) error {
 	rv := reflect.ValueOf(v).Elem()
 	t := structType(v)
@@ -84,6 +116,11 @@ func Fill(v any, vals Values) error {
 		if !given {
 			if text, given = f.Tag.Lookup("default"); !given {
 				continue
+			}
+		}
+		if f.Tag.Get("value") == "url" {
+			if err := (Spec{URL: true}).Check(text); err != nil {
+				return fmt.Errorf("option %s: %w", name, err)
 			}
 		}
 		if err := set(rv.Field(i), text); err != nil {
@@ -136,7 +173,7 @@ func Merge(lists ...[]Spec) []Spec {
 				byName[s.Name] = &c
 				continue
 			}
-			if have.Bool != s.Bool || have.Int != s.Int || have.Default != s.Default || strings.Join(have.Aliases, ",") != strings.Join(s.Aliases, ",") {
+			if have.Bool != s.Bool || have.Int != s.Int || have.URL != s.URL || have.Default != s.Default || strings.Join(have.Aliases, ",") != strings.Join(s.Aliases, ",") {
 				panic("option: " + s.Name + " declared twice, differently")
 			}
 			if s.Help != "" && !strings.Contains(have.Help, s.Help) {

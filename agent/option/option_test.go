@@ -2,6 +2,7 @@ package option
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,4 +78,33 @@ func TestSpecsPanicsOnBadFields(t *testing.T) {
 	Specs(&struct {
 		F float64 `option:"f"`
 	}{})
+}
+
+type urlOptions struct {
+	Endpoint string `option:"endpoint" alias:"endpoint-url" value:"url"`
+}
+
+// A URL option without a scheme is refused at once (by Check and Fill),
+// naming the fix, rather than guessed at.
+func TestURLValue(t *testing.T) {
+	specs := Specs(new(urlOptions))
+	if len(specs) != 1 || !specs[0].URL || !reflect.DeepEqual(specs[0].Aliases, []string{"endpoint-url"}) {
+		t.Fatalf("Specs = %+v", specs)
+	}
+	for text, ok := range map[string]bool{
+		"": true, "http://127.0.0.1:9000": true, "https://minio.internal": true,
+		"127.0.0.1:9000": false, "minio:9000": false, "minio": false, "//minio:9000": false, "minio:9000/x://y": false,
+	} {
+		err := specs[0].Check(text)
+		if (err == nil) != ok {
+			t.Errorf("Check(%q) = %v, want ok=%v", text, err, ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "add http:// or https://") {
+			t.Errorf("Check(%q) = %v: does not say what to add", text, err)
+		}
+		var o urlOptions
+		if ferr := Fill(&o, Values{"endpoint": text}); (ferr == nil) != ok {
+			t.Errorf("Fill(%q) = %v, want ok=%v", text, ferr, ok)
+		}
+	}
 }

@@ -30,10 +30,14 @@ type Report struct {
 	ByEventKey       map[string]int64          `json:"by_event_key"`       // rejected rows per event_key ("" when missing)
 	WarningsByReason map[validate.Reason]int64 `json:"warnings_by_reason"` // kept rows with warnings
 
+	TimezoneHint *TimezoneHint `json:"timezone_hint,omitempty"` // ts_timezone_suspected, when found
+
 	Sources    []SourceStats    `json:"sources"`
 	Partitions []PartitionStats `json:"partitions"`
 
 	RejectsFile string `json:"rejects_file"` // file name of the rejects, relative to the report folder
+
+	Guards *Guards `json:"guards,omitempty"` // checks against earlier committed days (guards.go)
 }
 
 // Outcomes of a run.

@@ -20,7 +20,7 @@ import (
 type azOptions struct {
 	Root   string `option:"az-root" help:"az: folder that holds the containers"`
 	Tier   string `option:"az-tier" default:"hot"`
-	Shared string `option:"endpoint" help:"az: emulator URL"`
+	Shared string `option:"endpoint" alias:"endpoint-url" value:"url" help:"az: emulator URL"`
 }
 
 var opened []azOptions // what Open was given, in order

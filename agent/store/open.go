@@ -162,9 +162,19 @@ func PolicyFor(raw string) (Policy, error) {
 
 // Parse turns a destination into a URL: plain paths become file URLs with
 // the path kept as given (relative paths stay relative).
+//
+// A plain path that looks like a mistyped URL is refused with an error
+// wrapping ErrUnsupported that names the likely intended URL: a
+// registered scheme followed by ':' without "//" ("s3:/b/x", "gs:b"), a
+// scheme with "//" but no ':' ("s3//b"), and an http(s) URL, which is not
+// a store (an S3 or GCS https address is turned into its s3:// or gs://
+// URL). To name a local folder so called, write it as ./s3:x.
 func Parse(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, fmt.Errorf("empty destination")
+	}
+	if err := lookalike(raw); err != nil {
+		return nil, err
 	}
 	if i := strings.Index(raw, "://"); i > 0 && !strings.ContainsAny(raw[:i], `/\.`) {
 		u, err := url.Parse(raw)
@@ -192,3 +202,57 @@ func Redact(raw string) string { return redact.URL(raw) }
 
 // Schemes lists the registered URL schemes.
 func Schemes() []string { return backends.Schemes() }
+
+// lookalike refuses a location that is not what it was meant to be: a
+// URL missing its "//" or its ':', or an http(s) address (see Parse).
+func lookalike(raw string) error {
+	lower := strings.ToLower(raw)
+	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		if want := fromHTTPS(raw); want != "" {
+			return fmt.Errorf("%w: a web address is not a store: did you mean %s?", ErrUnsupported, Redact(want))
+		}
+		return fmt.Errorf("%w: a web address is not a store: give s3://bucket/prefix, gs://bucket/prefix or a folder (for an S3-compatible store: --endpoint https://host and s3://bucket/prefix)", ErrUnsupported)
+	}
+	for _, s := range Schemes() {
+		scheme := strings.TrimSuffix(s, "://")
+		var rest string
+		switch {
+		case strings.HasPrefix(lower, scheme+"://"):
+			return nil
+		case strings.HasPrefix(lower, scheme+":"):
+			rest = raw[len(scheme)+1:]
+		case strings.HasPrefix(lower, scheme+"//"):
+			rest = raw[len(scheme)+2:]
+		default:
+			continue
+		}
+		want := scheme + "://" + strings.TrimLeft(rest, "/")
+		return fmt.Errorf("%w: not a folder but a URL with a typo: did you mean %s? (for a local folder so named, start it with ./)", ErrUnsupported, Redact(want))
+	}
+	return nil
+}
+
+// fromHTTPS turns the https address of an S3 or GCS object or prefix into
+// its s3:// or gs:// URL, or returns "".
+func fromHTTPS(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host, p := strings.ToLower(u.Hostname()), strings.TrimPrefix(u.Path, "/")
+	switch {
+	case host == "storage.googleapis.com" || host == "storage.cloud.google.com":
+		if p != "" {
+			return "gs://" + p
+		}
+	case strings.HasSuffix(host, ".amazonaws.com"):
+		name := strings.TrimSuffix(host, ".amazonaws.com")
+		if i := strings.Index(name, ".s3"); i > 0 { // bucket.s3.amazonaws.com, bucket.s3.region.amazonaws.com
+			return strings.TrimSuffix("s3://"+name[:i]+"/"+p, "/")
+		}
+		if (name == "s3" || strings.HasPrefix(name, "s3.") || strings.HasPrefix(name, "s3-")) && p != "" {
+			return "s3://" + p // path style: s3.region.amazonaws.com/bucket/key
+		}
+	}
+	return ""
+}

@@ -66,6 +66,9 @@ func runCommit(c *cli.Context) error {
 		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
 	}
 	defer store.Close(st)
+	if err := preflight(c.Context, "dest", st, true); err != nil {
+		return err
+	}
 	changed, err := commit.Assemble(c.Context, st, date.String(), shards, version, log)
 	if err != nil {
 		return err

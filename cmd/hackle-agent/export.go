@@ -25,6 +25,7 @@ func exportCommand() *cli.Command {
 		&cli.IntFlag{Name: "threads", Value: runtime.NumCPU(), Usage: "threads for parsing, validating and encoding", EnvVars: []string{envName("threads")}},
 		&cli.Int64Flag{Name: "part-size-mb", Value: 256, Usage: "approximate size of a part file in MiB", EnvVars: []string{envName("part-size-mb")}},
 	)
+	flags = append(flags, guardFlags()...)
 	flags = append(flags, logFlags()...)
 	return &cli.Command{
 		Name:      "export",
@@ -34,7 +35,8 @@ func exportCommand() *cli.Command {
 schema, validates every row, writes Parquet parts to <dest>/dt=YYYY-MM-DD/ and
 writes _SUCCESS last. Rejected rows are listed in the report folder. A re-run
 over the same inputs changes nothing. Exit codes: 0 ok, 1 usage or config
-error, 2 runtime failure, 3 too many rows rejected (nothing committed).`,
+error, 2 runtime failure, 3 too many rows rejected or a day refused by a guard
+(nothing committed).`,
 		Flags:  flags,
 		Action: func(c *cli.Context) error { return runExport(c.Context, c) },
 	}
@@ -47,6 +49,9 @@ func runExport(ctx context.Context, c *cli.Context) error {
 	}
 	o := &p.opts
 	o.DryRun, o.AllowEmpty = c.Bool("dry-run"), c.Bool("allow-empty")
+	if o.Guards, err = guardOptions(c); err != nil {
+		return err
+	}
 	if s := c.String("shard"); s != "" {
 		if o.Shard, o.Shards, err = parseShard(s); err != nil {
 			return err
@@ -72,6 +77,9 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
 	}
 	defer store.Close(o.Dest)
+	if err := preflight(ctx, "dest", o.Dest, !o.DryRun); err != nil {
+		return err
+	}
 	_, err = p.run(ctx, c)
 	return err
 }

@@ -242,9 +242,15 @@ func TestConfigForEveryCommand(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "arn:aws:s3:::from-config/events/*") {
 		t.Errorf("policy --config: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
+	// A setting pull does not have is another command's: ignored. A
+	// setting no command has is a typo.
 	os.WriteFile(cfg, []byte("input: x.csv\n"), 0o644)
-	if res := runAgent(t, work, nil, "pull", "--config", cfg); res.code != 1 || !strings.Contains(res.stderr, `unknown setting "input"`) {
-		t.Errorf("a setting pull does not have: exit %d\n%s", res.code, res.stderr)
+	if res := runAgent(t, work, nil, "pull", "--config", cfg); res.code != 1 || !strings.Contains(res.stderr, "no source") {
+		t.Errorf("a setting of export's: exit %d\n%s", res.code, res.stderr)
+	}
+	os.WriteFile(cfg, []byte("inputs: x.csv\n"), 0o644)
+	if res := runAgent(t, work, nil, "pull", "--config", cfg); res.code != 1 || !strings.Contains(res.stderr, `line 1: unknown setting "inputs"`) {
+		t.Errorf("a setting no command has: exit %d\n%s", res.code, res.stderr)
 	}
 }
 

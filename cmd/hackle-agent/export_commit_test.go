@@ -31,8 +31,8 @@ func TestExportRerunChangesNothing(t *testing.T) {
 		t.Fatalf("first run: exit %d\n%s", res.code, res.stderr)
 	}
 	before := snapshot(t, dest)
-	if len(before) != 6 { // 4 parts of at most 10 rows, the manifest and _SUCCESS
-		t.Fatalf("bucket holds %v, want 4 parts, _manifest.json and _SUCCESS", sortedKeys(before))
+	if len(before) != 8 { // 4 parts of at most 10 rows, the manifest, the two sidecars and _SUCCESS
+		t.Fatalf("bucket holds %v, want 4 parts, _manifest.json, _profile.json, _insert_ids.bin and _SUCCESS", sortedKeys(before))
 	}
 	time.Sleep(20 * time.Millisecond) // so that a rewrite would show in mtimes
 	res := runAgent(t, work, nil, sampleArgs(dest, filepath.Join(work, "r2"), in)...)
@@ -69,7 +69,8 @@ func TestExportReplacesStaleParts(t *testing.T) {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
 	got := sortedKeys(snapshot(t, dest))
-	want := []string{"dt=2023-01-01/000000000000.parquet", "dt=2023-01-01/000000000001.parquet", "dt=2023-01-01/_SUCCESS", "dt=2023-01-01/_manifest.json"}
+	want := []string{"dt=2023-01-01/000000000000.parquet", "dt=2023-01-01/000000000001.parquet", "dt=2023-01-01/_SUCCESS",
+		"dt=2023-01-01/_insert_ids.bin", "dt=2023-01-01/_manifest.json", "dt=2023-01-01/_profile.json"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("bucket holds %v, want %v", got, want)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
@@ -98,7 +99,8 @@ func (d lockDest) checkExactly(t *testing.T, wantRows int64) {
 	if m.TotalRows != wantRows {
 		t.Errorf("the manifest counts %d rows, want %d", m.TotalRows, wantRows)
 	}
-	want := map[string]int64{"_SUCCESS": 0}
+	// The sidecars: 16 bytes an insert_id, and a profile (its size aside).
+	want := map[string]int64{"_SUCCESS": 0, profile.IDsName: 16 * m.TotalRows, profile.ProfileName: -1}
 	for _, f := range m.Files {
 		want[f.Name] = f.Size
 	}
@@ -112,6 +114,8 @@ func (d lockDest) checkExactly(t *testing.T, wantRows int64) {
 		switch {
 		case !ok:
 			t.Errorf("left behind: %s", key)
+		case name == profile.ProfileName:
+			got[name] = -1
 		case name != partition.ManifestName:
 			got[name] = oi.Size
 		}

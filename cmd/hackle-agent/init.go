@@ -17,8 +17,12 @@ func initCommand() *cli.Command {
 		UsageText: "hackle-agent init --sample FILE [--format csv|ndjson|json] > export.yaml",
 		Description: `Reads the header (CSV) or the first records (JSON) of a sample, guesses which
 column feeds each field of Hackle's schema, and prints a config file with a
-mapping section to finish by hand: missing required fields are marked TODO
-and unmatched columns are listed.`,
+mapping section to check. It matches by name (case-insensitively) and by the
+sampled values: UUIDs, timestamps and their zone (from the column's name,
+such as event_time_kst, and whether values carry an offset), versions, OS
+names, JSON objects and prefix_* column families. A warehouse without an
+event id gets a derived insert_id. Required fields still missing are marked
+"TODO (required: what it is for)"; unmatched columns are listed.`,
 		Flags: []cli.Flag{
 			stringFlag("sample", "", "a sample export (CSV, NDJSON or JSON; gzip/zstd ok)"),
 			stringFlag("format", "", "csv, ndjson or json (default: from the extension)"),
@@ -55,6 +59,7 @@ func runInit(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("--sample %s: %w", path, err)
 	}
+	p.Format, p.Delimiter = c.String("format"), c.String("delimiter")
 	fmt.Fprint(c.App.Writer, p.YAML(path))
 	return nil
 }

@@ -43,7 +43,13 @@ var stopProfile = func() {}
 
 func newApp() *cli.App {
 	commands := commands()
-	onUsageError := func(c *cli.Context, err error, _ bool) error { return usageError{err} }
+	onUsageError := func(c *cli.Context, err error, _ bool) error { // an unknown or bad flag
+		help := "hackle-agent"
+		if c.Command != nil && c.Command.HelpName != "" {
+			help = c.Command.HelpName
+		}
+		return usageError{fmt.Errorf("%w (see %s --help)", err, help)}
+	}
 	for _, c := range commands {
 		c.OnUsageError = onUsageError
 		withConfigFile(c)

@@ -66,6 +66,9 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	if c.NArg() > 0 {
 		return nil, usagef("unexpected argument %q: inputs go in --input", c.Args().First())
 	}
+	if err := checkLocations(c, "input", "report-dir", "dest"); err != nil {
+		return nil, err
+	}
 	p := &pipeline{}
 	p.opts.Command = c.Command.Name
 	if cf := appliedConfig(c); cf != nil {

@@ -108,6 +108,9 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 	if cfg.source == "" {
 		return nil, usagef("no source: give --source (s3://bucket/prefix, gs://bucket/prefix or a folder)")
 	}
+	if err := checkLocations(c, "source", "report-dir"); err != nil {
+		return nil, err
+	}
 	if cfg.sink == "" {
 		return nil, usagef("--sink is empty: give a folder or postgres://…")
 	}
@@ -181,6 +184,9 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
 	}
 	defer store.Close(src)
+	if err := preflight(ctx, "source", src, false); err != nil {
+		return nil, nil, err
+	}
 	name := cfg.sourceAs
 	if name == "" {
 		if name, err = pull.SourceName(cfg.source); err != nil {

@@ -50,7 +50,17 @@ func optionFlags(specs []option.Spec) []cli.Flag {
 			n, _ := strconv.ParseInt(s.Default, 10, 64)
 			flags = append(flags, &cli.Int64Flag{Name: s.Name, Aliases: s.Aliases, Usage: s.Help, Value: n, EnvVars: []string{envName(s.Name)}})
 		default:
-			flags = append(flags, stringFlag(s.Name, s.Default, s.Help, s.Aliases...))
+			f := stringFlag(s.Name, s.Default, s.Help, s.Aliases...)
+			if s.URL {
+				spec := s
+				f.Action = func(_ *cli.Context, v string) error { // a usage error before anything runs
+					if err := spec.Check(v); err != nil {
+						return usagef("--%s: %v", spec.Name, err)
+					}
+					return nil
+				}
+			}
+			flags = append(flags, f)
 		}
 	}
 	return flags

@@ -32,6 +32,14 @@ func printSummary(w io.Writer, rep *report.Report, reportDir string) {
 	if len(rep.ByReason) > 0 {
 		fmt.Fprintf(w, "  top reasons  %s\n", top(rep.ByReason, 5))
 	}
+	if h := rep.TimezoneHint; h != nil {
+		fmt.Fprintf(w, "  timezone    %s (%s)\n", h.Message, h.Reason)
+	}
+	if rep.Guards != nil {
+		for _, l := range rep.Guards.Lines {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 	fmt.Fprintf(w, "  outcome     %s: %s\n", strings.ToUpper(rep.Outcome), rep.OutcomeReason)
 	fmt.Fprintf(w, "  report      %s\n", filepath.Join(reportDir, report.ReportName))
 	if c.Rejected+c.Duplicates > 0 {

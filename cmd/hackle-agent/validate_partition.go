@@ -18,8 +18,11 @@ import (
 // runValidatePartition checks a partition another tool wrote, and with
 // --commit seals it (docs/commit.md, "Sharded export").
 func runValidatePartition(ctx context.Context, c *cli.Context) error {
-	if len(c.StringSlice("input")) > 0 {
+	if len(c.StringSlice("input")) > 0 && !fromConfig(c, "input") { // a shared config's input is export's
 		return usagef("give either --input or --partition, not both")
+	}
+	if err := checkLocations(c, "partition", "report-dir"); err != nil {
+		return err
 	}
 	root, date, err := partition.ParseURL(c.String("partition"))
 	if err != nil {
@@ -46,6 +49,9 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
 	}
 	defer store.Close(st)
+	if err := preflight(ctx, "partition", st, c.Bool("commit")); err != nil {
+		return err
+	}
 	reports, err := report.NewRoot(c.String("report-dir"))
 	if err != nil {
 		return err

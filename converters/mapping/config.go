@@ -14,7 +14,7 @@ import (
 // the schema needs no mapping at all.
 //
 //	mapping:
-//	  insert_id: event_id
+//	  insert_id: event_id           # or {derive: [user_id, event_name, event_time, seq]}
 //	  event_key: event_name
 //	  ts: event_time_kst
 //	  metric_value: revenue
@@ -38,14 +38,20 @@ type Config struct {
 	PlatformProperties *MapSpec `yaml:"platform_properties"`
 }
 
-// Source is where one value comes from: a column, or a constant. In YAML a
-// plain string is a column name; {const: "x"} is a constant.
+// Source is where one value comes from: a column, a constant, or (for
+// insert_id) a UUID derived from columns. In YAML a plain string is a
+// column name; {const: "x"} is a constant; {derive: [a, b]} is DeriveID
+// of the columns' values. {column: os, word: 2} takes the second word
+// (separated by white space) of the column's text: "iOS 17.2" gives
+// "17.2", and word 1 gives "iOS"; a value without that word is empty.
 type Source struct {
-	Column string  `yaml:"column"`
-	Const  *string `yaml:"const"`
+	Column string   `yaml:"column"`
+	Word   int      `yaml:"word"`
+	Const  *string  `yaml:"const"`
+	Derive []string `yaml:"derive"`
 }
 
-// UnmarshalYAML accepts "column" or {column: …} or {const: …}.
+// UnmarshalYAML accepts "column" or {column: …} or {const: …} or {derive: […]}.
 func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		if n.Value == "" {
@@ -56,8 +62,8 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; k.Value != "column" && k.Value != "const" {
-				return fmt.Errorf("line %d: unknown key %q: give either column or const", k.Line, k.Value)
+			if k := n.Content[i]; k.Value != "column" && k.Value != "const" && k.Value != "derive" && k.Value != "word" {
+				return fmt.Errorf("line %d: unknown key %q: give one of column, const or derive", k.Line, k.Value)
 			}
 		}
 	}
@@ -67,8 +73,25 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	*s = Source(p)
-	if (s.Column == "") == (s.Const == nil) {
-		return fmt.Errorf("line %d: give either column or const", n.Line)
+	given := 0
+	for _, set := range []bool{s.Column != "", s.Const != nil, s.Derive != nil} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return fmt.Errorf("line %d: give one of column, const or derive", n.Line)
+	}
+	if s.Word < 0 || (s.Word > 0 && s.Column == "") {
+		return fmt.Errorf("line %d: word needs a column and a number from 1", n.Line)
+	}
+	if s.Derive != nil && len(s.Derive) == 0 {
+		return fmt.Errorf("line %d: derive needs at least one column", n.Line)
+	}
+	for _, c := range s.Derive {
+		if c == "" {
+			return fmt.Errorf("line %d: derive: empty column name", n.Line)
+		}
 	}
 	return nil
 }
@@ -76,6 +99,12 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 func (s *Source) String() string {
 	if s.Const != nil {
 		return fmt.Sprintf("const %q", *s.Const)
+	}
+	if s.Derive != nil {
+		return fmt.Sprintf("derived from %q", s.Derive)
+	}
+	if s.Word > 0 {
+		return fmt.Sprintf("word %d of column %q", s.Word, s.Column)
 	}
 	return fmt.Sprintf("column %q", s.Column)
 }

@@ -36,6 +36,8 @@ type getter struct {
 	column string
 	index  int // position in the CSV header, or -1 for a name lookup
 	konst  *string
+	word   int      // > 0: only this word of the text (Source.Word)
+	derive []getter // insert_id derived from these columns (DeriveID)
 }
 
 type mapGetter struct {
@@ -96,7 +98,19 @@ func (r *resolver) scalar(field string, s *Source) getter {
 	if s.Const != nil {
 		return getter{konst: s.Const, index: -1}
 	}
-	return r.column(s.Column, field, true)
+	if s.Derive != nil {
+		if field != "insert_id" {
+			r.missing = append(r.missing, fmt.Sprintf("derive (only insert_id can be derived, not %s)", field))
+		}
+		g := getter{index: -1, derive: make([]getter, len(s.Derive))}
+		for i, col := range s.Derive {
+			g.derive[i] = r.column(col, field, true)
+		}
+		return g
+	}
+	g := r.column(s.Column, field, true)
+	g.word = s.Word
+	return g
 }
 
 // column resolves a column; explicit columns must exist in a known header.
@@ -143,6 +157,18 @@ func (r *resolver) mapSpec(name string, s *MapSpec) mapGetter {
 
 // get returns the field a getter names.
 func (g *getter) get(rec *source.Record) (source.Field, bool) {
+	f, ok := g.field(rec)
+	if ok && g.word > 0 && f.Kind != source.Null {
+		words := strings.Fields(f.Text)
+		f = source.Field{Name: f.Name, Kind: source.String}
+		if g.word <= len(words) {
+			f.Text = words[g.word-1]
+		}
+	}
+	return f, ok
+}
+
+func (g *getter) field(rec *source.Record) (source.Field, bool) {
 	switch {
 	case g.konst != nil:
 		return source.Field{Text: *g.konst}, true
@@ -160,6 +186,13 @@ func (g *getter) get(rec *source.Record) (source.Field, bool) {
 
 // text is a scalar's text; null and absent are "".
 func (g *getter) text(rec *source.Record) string {
+	if g.derive != nil {
+		vals := make([]string, len(g.derive))
+		for i := range g.derive {
+			vals[i] = g.derive[i].text(rec)
+		}
+		return DeriveID(vals...)
+	}
 	f, ok := g.get(rec)
 	if !ok || f.Kind == source.Null {
 		return ""

@@ -37,7 +37,7 @@ func init() {
 // Options are how the GCS backend connects; the CLI makes a flag of each.
 type Options struct {
 	CredentialsFile string `option:"credentials-file" help:"GCS: service-account key file (default: Application Default Credentials)"`
-	Endpoint        string `option:"endpoint" help:"GCS emulator URL, e.g. http://127.0.0.1:4443"`
+	Endpoint        string `option:"endpoint" alias:"endpoint-url" value:"url" help:"GCS emulator URL, e.g. http://127.0.0.1:4443"`
 }
 
 // chunkSize is the resumable-upload chunk: the memory one Put holds, and the

@@ -29,6 +29,6 @@ type Options struct {
 	Region     string `option:"region" help:"S3: bucket region (default: found with GetBucketLocation)"`
 	RoleARN    string `option:"role-arn" help:"S3: role to assume with STS AssumeRole"`
 	ExternalID string `option:"external-id" help:"S3: external id for --role-arn"`
-	Endpoint   string `option:"endpoint" help:"S3-compatible store URL, e.g. https://minio.internal:9000"`
+	Endpoint   string `option:"endpoint" alias:"endpoint-url" value:"url" help:"S3-compatible store URL, e.g. https://minio.internal:9000"`
 	PathStyle  bool   `option:"path-style" help:"S3: path-style addressing (https://host/bucket/key), for S3-compatible stores"`
 }

@@ -79,7 +79,8 @@ func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 	return cfg, nil
 }
 
-// endpointURL accepts "host:port" as well as a full URL.
+// endpointURL accepts "host:port" as well as a full URL (the CLI refuses
+// the former: the endpoint option is value:"url").
 func endpointURL(ep string) string {
 	if ep == "" || strings.Contains(ep, "://") {
 		return ep
