@@ -186,7 +186,7 @@ func (r *run) execute(ctx context.Context) (err error) {
 		if r.o.Dest == nil {
 			r.rep.Outcome = report.OutcomeValid
 		}
-		r.rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; nothing written", counts.Written, counts.Read)
+		r.rep.OutcomeReason = fmt.Sprintf("%d of %s valid; nothing written", counts.Written, report.Count(counts.Read, "row"))
 		for _, d := range dates {
 			r.rep.Partitions = append(r.rep.Partitions, r.partitionStats(d, false))
 		}
@@ -432,8 +432,8 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 	}
 	if r.o.Shards > 1 {
 		r.rep.Outcome = report.OutcomeShard
-		r.rep.OutcomeReason = fmt.Sprintf("shard %d/%d placed %d rows in %d partition(s); run commit once every shard is done",
-			r.o.Shard, r.o.Shards, r.rep.Counts.Written, len(dates))
+		r.rep.OutcomeReason = fmt.Sprintf("shard %d/%d placed %s in %s; run commit once every shard is done",
+			r.o.Shard, r.o.Shards, report.Count(r.rep.Counts.Written, "row"), report.Count(len(dates), "partition"))
 		return nil
 	}
 	r.rep.Outcome = report.OutcomeCommitted
@@ -441,7 +441,7 @@ func (r *run) publish(ctx context.Context, dates []validate.Date) error {
 		r.rep.Outcome = report.OutcomeUnchanged
 		r.rep.OutcomeReason = "the destination already held exactly this output; nothing was written"
 	} else {
-		r.rep.OutcomeReason = fmt.Sprintf("%d rows committed to %d partition(s)", r.rep.Counts.Written, len(dates))
+		r.rep.OutcomeReason = fmt.Sprintf("%s committed to %s", report.Count(r.rep.Counts.Written, "row"), report.Count(len(dates), "partition"))
 	}
 	return nil
 }

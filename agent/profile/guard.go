@@ -148,8 +148,8 @@ func (c *Checker) volume(ctx context.Context, d validate.Date, rows int64, recen
 	if len(vc.Days) > 1 {
 		days += ".." + vc.Days[len(vc.Days)-1]
 	}
-	why := fmt.Sprintf("%s: %s rows is %.0f%% of the median %s of the %d committed days %s; below --min-volume-ratio %g: nothing committed; --min-volume-ratio 0 to commit anyway",
-		d, Num(rows), 100*vc.Ratio, Num(median), len(counts), days, c.o.MinVolumeRatio)
+	why := fmt.Sprintf("%s: %s %s is %.0f%% of the median %s of the %d committed days %s; below --min-volume-ratio %g: nothing committed; --min-volume-ratio 0 to commit anyway",
+		d, Num(rows), report.Noun(rows, "row"), 100*vc.Ratio, Num(median), len(counts), days, c.o.MinVolumeRatio)
 	return why, nil
 }
 
@@ -224,7 +224,7 @@ func (c *Checker) drift(ctx context.Context, d validate.Date, p *Profile, recent
 		for _, k := range slices.Sorted(maps.Keys(p.EventKeys)) {
 			if !seen[k] {
 				add(report.Drift{Kind: report.DriftEventKeyNew, Key: k, Rows: p.EventKeys[k]},
-					fmt.Sprintf("new event_key %q (%s rows), in none of %s", k, Num(p.EventKeys[k]), span))
+					fmt.Sprintf("new event_key %q (%s %s), in none of %s", k, Num(p.EventKeys[k]), report.Noun(p.EventKeys[k], "row"), span))
 			}
 		}
 		for _, k := range slices.Sorted(maps.Keys(every)) {

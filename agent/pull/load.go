@@ -149,7 +149,7 @@ func finishReport(rep *report.Report, err error) {
 	switch e := err.(type) {
 	case nil:
 		rep.Outcome = report.OutcomeCommitted
-		rep.OutcomeReason = fmt.Sprintf("imported %d rows into the sink", rep.Counts.Written)
+		rep.OutcomeReason = fmt.Sprintf("imported %s into the sink", report.Count(rep.Counts.Written, "row"))
 	case *RefusedError:
 		rep.Outcome, rep.OutcomeReason = report.OutcomeRejected, "partition refused: "+e.Reason
 	default:

@@ -26,8 +26,8 @@ func (t *Tally) Threshold(from, to validate.Date) string {
 		}
 		th.Exceeded = true
 		rate := float64(c.Rejected) / float64(c.Read)
-		return fmt.Sprintf("%s: %d of %d rows rejected (%.2f%%), above --max-error-rate %g (%.2f%%) for that day",
-			d, c.Rejected, c.Read, 100*rate, th.MaxErrorRate, 100*th.MaxErrorRate)
+		return fmt.Sprintf("%s: %d of %s rejected (%.2f%%), above --max-error-rate %g (%.2f%%) for that day",
+			d, c.Rejected, report.Count(c.Read, "row"), 100*rate, th.MaxErrorRate, 100*th.MaxErrorRate)
 	}
 	return ""
 }
@@ -44,11 +44,11 @@ func RunThreshold(rep *report.Report) string {
 	switch {
 	case th.ErrorRate > th.MaxErrorRate:
 		th.Exceeded = true
-		return fmt.Sprintf("%d of %d rows rejected (%.2f%%), above --max-error-rate %g (%.2f%%)",
-			c.Rejected, c.Read, 100*th.ErrorRate, th.MaxErrorRate, 100*th.MaxErrorRate)
+		return fmt.Sprintf("%d of %s rejected (%.2f%%), above --max-error-rate %g (%.2f%%)",
+			c.Rejected, report.Count(c.Read, "row"), 100*th.ErrorRate, th.MaxErrorRate, 100*th.MaxErrorRate)
 	case th.MaxErrors >= 0 && c.Rejected > th.MaxErrors:
 		th.Exceeded = true
-		return fmt.Sprintf("%d rows rejected, above --max-errors %d", c.Rejected, th.MaxErrors)
+		return fmt.Sprintf("%s rejected, above --max-errors %d", report.Count(c.Rejected, "row"), th.MaxErrors)
 	}
 	return ""
 }

@@ -63,7 +63,7 @@ func (c *check) problems() []string {
 		p = append(p, fmt.Sprintf("%d duplicate insert_ids", cnt.Duplicates))
 	}
 	if c.altered > 0 {
-		p = append(p, fmt.Sprintf("%d rows the rules would change (map keys lowercased, trimmed or dropped, event_key trimmed, insert_id lowercased)", c.altered))
+		p = append(p, fmt.Sprintf("%s the rules would change (map keys lowercased, trimmed or dropped, event_key trimmed, insert_id lowercased)", report.Count(c.altered, "row")))
 	}
 	return p
 }
@@ -150,8 +150,8 @@ func (c *check) replace(ctx context.Context, prefix string) error {
 	if !res.Changed {
 		rep.Outcome = report.OutcomeUnchanged
 	}
-	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
-		rep.Counts.Written, rep.Counts.Read, len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
+	rep.OutcomeReason = fmt.Sprintf("%d of %s valid; rewritten into %d canonical part(s) that replace %s; sealed with %s and %s",
+		rep.Counts.Written, report.Count(rep.Counts.Read, "row"), len(files), listSome(replaced, ", "), partition.ManifestName, partition.SuccessName)
 	return nil
 }
 

@@ -159,7 +159,7 @@ func (c *check) run(ctx context.Context, prefix string) error {
 		rep.Partitions[0].Bytes += f.Size
 	}
 	rep.Outcome = report.OutcomeValid
-	rep.OutcomeReason = fmt.Sprintf("%d of %d rows valid", cnt.Written, cnt.Read)
+	rep.OutcomeReason = fmt.Sprintf("%d of %s valid", cnt.Written, report.Count(cnt.Read, "row"))
 	return c.seal(ctx, prefix)
 }
 

@@ -77,6 +77,8 @@ func runCommit(c *cli.Context) error {
 	if !changed {
 		what = "already sealed; nothing written"
 	}
-	fmt.Fprintf(c.App.ErrWriter, "hackle-agent commit: %s/%s %s (%d shards)\n", st, partition.Prefix(date.String()), what, shards)
+	if run.humanText() {
+		fmt.Fprintf(c.App.ErrWriter, "hackle-agent commit: %s/%s %s (%d shards)\n", st, partition.Prefix(date.String()), what, shards)
+	}
 	return nil
 }

@@ -60,9 +60,13 @@ func TestExportUsageErrors(t *testing.T) {
 			if res.code != 1 {
 				t.Errorf("exit %d, want 1\n%s", res.code, res.stderr)
 			}
+			// One line that says what is wrong, then the run finished record.
 			lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-			if tc.name != "unknown flag" && len(lines) != 1 {
-				t.Errorf("printed %d lines, want one:\n%s", len(lines), res.stderr)
+			if last := lines[len(lines)-1]; !strings.Contains(last, `"msg":"run finished"`) || !strings.Contains(last, `"exit_code":1`) {
+				t.Errorf("the last line is not the run finished record with exit code 1:\n%s", res.stderr)
+			}
+			if tc.name != "unknown flag" && len(lines) != 2 {
+				t.Errorf("printed %d lines, want the error's and the run finished record:\n%s", len(lines), res.stderr)
 			}
 			if !strings.Contains(res.stderr, tc.want) {
 				t.Errorf("stderr %q does not say %q", res.stderr, tc.want)

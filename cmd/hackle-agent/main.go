@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -52,6 +54,7 @@ func newApp() *cli.App {
 	}
 	for _, c := range commands {
 		c.OnUsageError = onUsageError
+		withRunState(c)
 		withConfigFile(c)
 	}
 	return &cli.App{
@@ -76,6 +79,12 @@ func newApp() *cli.App {
 }
 
 func main() {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.Name)
+	}
+	run.readArgs(os.Args, names)
+	slog.SetDefault(run.logger())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() { // the first signal stops the run (exit 2); a second one kills it
 		<-ctx.Done()
@@ -87,10 +96,21 @@ func main() {
 		err = usagef("unknown command %q: see hackle-agent --help", unknownCommand)
 	}
 	code := exitCode(err)
-	if err != nil && !isReported(err) {
-		fmt.Fprintf(os.Stderr, "hackle-agent: %v\n", err)
-	}
+	run.finish(err, code, time.Now()) // the one end of every run: docs/logging.md
 	os.Exit(code)
+}
+
+// withRunState records the command's parsed flags in run (after the config
+// file, which withConfigFile applies before it).
+func withRunState(cmd *cli.Command) {
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		run.fromFlags(c)
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
 }
 
 // reported marks an error whose message the command already printed (for

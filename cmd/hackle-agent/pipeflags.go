@@ -162,8 +162,8 @@ func (p *pipeline) run(ctx context.Context, c *cli.Context) (*report.Report, err
 		err = uerr
 	}
 	err = runError(err)
-	if rep != nil && !c.Bool("quiet") && !isUsage(err) {
-		printSummary(os.Stderr, rep, p.reportShown)
+	if !isUsage(err) {
+		endSummary(c.Bool("quiet"), rep, p.reportShown)
 	}
 	return rep, err
 }

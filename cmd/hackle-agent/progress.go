@@ -10,10 +10,10 @@ import (
 )
 
 // newProgress returns a progress callback drawing a bar on stderr when it is
-// a terminal (and not --quiet), or nil. total is the input size in bytes, or
+// a terminal (and not --quiet or --log-format json), or nil. total is the input size in bytes, or
 // -1 when unknown (stdin).
 func newProgress(quiet bool, total int64) (update func(bytes, rows int64), done func()) {
-	if quiet || !isTerminal(os.Stderr) {
+	if quiet || !isTerminal(os.Stderr) || !run.humanText() { // --log-format json: JSON lines only
 		return nil, func() {}
 	}
 	bar := progressbar.NewOptions64(total,

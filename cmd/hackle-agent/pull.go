@@ -135,7 +135,9 @@ func pullFlags(c *cli.Context) (*pullConfig, error) {
 		}
 		cfg.deadline = &d
 	}
-	if c.IsSet("state-dir") {
+	if c.IsSet("state-dir") && !run.humanText() {
+		slog.Warn("--state-dir is deprecated and ignored: pull keeps what it imported in the sink; see docs/pull.md")
+	} else if c.IsSet("state-dir") {
 		fmt.Fprintln(os.Stderr, "hackle-agent pull: --state-dir is deprecated and ignored: pull keeps what it imported in the sink "+
 			"(a folder's _hackle_pull_state, a database's <table>_imports table); see docs/pull.md")
 	}
@@ -156,7 +158,8 @@ func (cfg *pullConfig) dayFlags(c *cli.Context) (err error) {
 // partition was refused.
 func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writer, now time.Time) error {
 	res, o, err := runPull(ctx, cfg, log, now)
-	if res != nil && !cfg.quiet {
+	run.pull = res
+	if res != nil && !cfg.quiet && run.humanText() {
 		printPullSummary(w, cfg, o, res, err)
 	}
 	if err != nil {
@@ -225,7 +228,8 @@ func watchPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Writ
 	return pull.Watch(ctx, poll, pull.WatchOptions{
 		Interval: cfg.interval, Deadline: cfg.deadline, Log: log,
 		OnResult: func(res *pull.Result, o *pull.Options, err error) {
-			if res != nil && !cfg.quiet && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
+			run.poll(res, err)
+			if res != nil && !cfg.quiet && run.humanText() && res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
 				printPullSummary(w, cfg, o, res, err)
 			}
 		},
@@ -242,8 +246,8 @@ func printPullSummary(w io.Writer, cfg *pullConfig, o *pull.Options, res *pull.R
 		case pull.Imported:
 			s := p.Summary
 			read, written, rejected, dups = read+s.Read, written+s.Written, rejected+s.Rejected, dups+s.Duplicates+s.DuplicatesEarlier
-			line = fmt.Sprintf("imported   %s rows (%s rejected, %s duplicates, %s already imported on earlier days)",
-				num(s.Written), num(s.Rejected), num(s.Duplicates), num(s.DuplicatesEarlier))
+			line = fmt.Sprintf("imported   %s %s (%s rejected, %s duplicates, %s already imported on earlier days)",
+				num(s.Written), rows(s.Written), num(s.Rejected), num(s.Duplicates), num(s.DuplicatesEarlier))
 		case pull.Unchanged:
 			line = "unchanged  (this version was imported before)"
 		case pull.NotReady:

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,16 +19,16 @@ func printSummary(w io.Writer, rep *report.Report, reportDir string) {
 		title += "  →  " + rep.Dest
 	}
 	fmt.Fprintf(w, "\nhackle-agent %s\n", title)
-	fmt.Fprintf(w, "  read        %12s rows from %d input(s)\n", num(c.Read), len(rep.Sources))
-	fmt.Fprintf(w, "  written     %12s rows%s\n", num(c.Written), partitionsLine(rep))
+	fmt.Fprintf(w, "  read        %12s %s from %d input(s)\n", num(c.Read), rows(c.Read), len(rep.Sources))
+	fmt.Fprintf(w, "  written     %12s %s%s\n", num(c.Written), rows(c.Written), partitionsLine(rep))
 	limit := fmt.Sprintf("limit %.2f%%", 100*rep.Threshold.MaxErrorRate)
 	if rep.Threshold.MaxErrors >= 0 {
-		limit += fmt.Sprintf(", at most %s rows", num(rep.Threshold.MaxErrors))
+		limit += fmt.Sprintf(", at most %s %s", num(rep.Threshold.MaxErrors), rows(rep.Threshold.MaxErrors))
 	}
-	fmt.Fprintf(w, "  rejected    %12s rows (%.2f%%, %s)\n", num(c.Rejected), 100*rep.Threshold.ErrorRate, limit)
-	fmt.Fprintf(w, "  duplicates  %12s rows dropped (same insert_id; first kept)\n", num(c.Duplicates))
+	fmt.Fprintf(w, "  rejected    %12s %s (%.2f%%, %s)\n", num(c.Rejected), rows(c.Rejected), 100*rep.Threshold.ErrorRate, limit)
+	fmt.Fprintf(w, "  duplicates  %12s %s dropped (same insert_id; first kept)\n", num(c.Duplicates), rows(c.Duplicates))
 	if c.Warnings > 0 {
-		fmt.Fprintf(w, "  warnings    %12s rows kept with warnings: %s\n", num(c.Warnings), top(rep.WarningsByReason, 4))
+		fmt.Fprintf(w, "  warnings    %12s %s kept with warnings: %s\n", num(c.Warnings), rows(c.Warnings), top(rep.WarningsByReason, 4))
 	}
 	if len(rep.ByReason) > 0 {
 		fmt.Fprintf(w, "  top reasons  %s\n", top(rep.ByReason, 5))
@@ -48,7 +49,7 @@ func printSummary(w io.Writer, rep *report.Report, reportDir string) {
 	}
 	if rep.Outcome == report.OutcomeCommitted || rep.Outcome == report.OutcomeUnchanged {
 		for _, p := range rep.Partitions {
-			fmt.Fprintf(w, "  partition   %s/dt=%s/  (%s rows, %d file(s), %s)\n", strings.TrimSuffix(rep.Dest, "/"), p.Date, num(p.Rows), p.Files, bytesize(p.Bytes))
+			fmt.Fprintf(w, "  partition   %s/dt=%s/  (%s %s, %d file(s), %s)\n", strings.TrimSuffix(rep.Dest, "/"), p.Date, num(p.Rows), rows(p.Rows), p.Files, bytesize(p.Bytes))
 		}
 	}
 }
@@ -95,6 +96,9 @@ func top[K ~string](m map[K]int64, n int) string {
 	return strings.Join(parts, " · ")
 }
 
+// rows is "row" or "rows" for n.
+func rows(n int64) string { return report.Noun(n, "row") }
+
 // num formats 1234567 as "1,234,567".
 func num(n int64) string {
 	s := fmt.Sprint(n)
@@ -119,4 +123,17 @@ func bytesize(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// endSummary records rep as the run's report (for the run finished record,
+// --output json and --metrics-file) and prints the human summary on stderr,
+// except with --quiet and with --log-format json (stderr is JSON lines only).
+func endSummary(quiet bool, rep *report.Report, reportDir string) {
+	if rep == nil {
+		return
+	}
+	run.report = rep
+	if !quiet && run.humanText() {
+		printSummary(os.Stderr, rep, reportDir)
+	}
 }

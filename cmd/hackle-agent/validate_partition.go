@@ -65,9 +65,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	if uerr := reports.Upload(context.WithoutCancel(ctx), p.openStore(c)); uerr != nil && err == nil {
 		err = uerr
 	}
-	if rep != nil && !c.Bool("quiet") {
-		printSummary(os.Stderr, rep, reports.Shown(c.Command.Name+"/dt="+date.String()))
-	}
+	endSummary(c.Bool("quiet"), rep, reports.Shown(c.Command.Name+"/dt="+date.String()))
 	var inv *verify.InvalidError
 	if errors.As(err, &inv) {
 		return reported{err} // the summary says it; exitCode makes it 3

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -76,7 +77,7 @@ func Open(ctx context.Context, bucket, prefix string, opts Options) (*Store, err
 }
 
 func clientOptions(opts Options) ([]option.ClientOption, string) {
-	var co []option.ClientOption
+	co := []option.ClientOption{option.WithLogger(slog.Default())} // the client's own logs go through slog
 	source := "Application Default Credentials"
 	if opts.Endpoint != "" {
 		co = append(co, option.WithEndpoint(emulatorEndpoint(opts.Endpoint)), storage.WithJSONReads())

@@ -53,7 +53,7 @@ func credSource(opts Options) string {
 // loadConfig resolves credentials the SDK way (env, profile, SSO, instance
 // role…) and wraps them in an STS AssumeRole provider when a role is given.
 func loadConfig(ctx context.Context, opts Options) (aws.Config, error) {
-	lo := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer)}
+	lo := []func(*config.LoadOptions) error{config.WithRetryer(newRetryer), config.WithLogger(sdkLogger{})}
 	if opts.Profile != "" {
 		lo = append(lo, config.WithSharedConfigProfile(opts.Profile))
 	}
