@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -18,32 +19,67 @@ import (
 // object of column → value (nulls are null; nested groups and maps are
 // objects, lists arrays, timestamps RFC 3339 text), so that the mapping
 // takes its columns as it takes an NDJSON input's fields. Parquet keeps
-// its footer at the end: the whole file is read into memory first.
+// its footer at the end: the file is copied to a temporary file first.
 // Its rows are numbered as lines: line N of a Parquet input is row N.
 const Parquet Format = "parquet"
 
 // parquetMagic starts and ends every Parquet file.
 var parquetMagic = []byte("PAR1")
 
-// openParquet reads all of r and streams its rows as NDJSON text through
-// a pipe to an NDJSON framer. stop ends the producer early.
+// openParquet copies r into a temporary file (Parquet keeps its footer at
+// the end, and an input may be a stream: stdin, a gzip, an object) and
+// streams its rows as NDJSON text through a pipe to an NDJSON framer, so
+// that memory does not grow with the file. stop ends the producer early
+// and removes the temporary file.
 func openParquet(r io.Reader, size, maxRecord int) (f framer, stop func(), err error) {
-	data, err := io.ReadAll(r)
+	tmp, err := os.CreateTemp("", "hackle-agent-parquet-input-*")
 	if err != nil {
 		return nil, nil, fmt.Errorf("parquet: %w", err)
 	}
-	if len(data) < 12 || !bytes.HasPrefix(data, parquetMagic) || !bytes.HasSuffix(data, parquetMagic) {
-		return nil, nil, errors.New("parquet: not a Parquet file (no PAR1 magic)")
-	}
-	pf, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	remove := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	n, err := io.Copy(tmp, r)
 	if err != nil {
+		remove()
+		return nil, nil, fmt.Errorf("parquet: %w", err)
+	}
+	if err := checkParquetMagic(tmp, n); err != nil {
+		remove()
+		return nil, nil, err
+	}
+	pf, err := parquet.OpenFile(tmp, n)
+	if err != nil {
+		remove()
 		return nil, nil, fmt.Errorf("parquet: %w", err)
 	}
 	pr, pw := io.Pipe()
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		pw.CloseWithError(writeParquetNDJSON(pw, pf))
 	}()
-	return newNDJSON(bufio.NewReaderSize(pr, bufSize), size, maxRecord), func() { pr.Close() }, nil
+	return newNDJSON(bufio.NewReaderSize(pr, bufSize), size, maxRecord), func() {
+		pr.Close()
+		<-done // the producer no longer reads the file
+		remove()
+	}, nil
+}
+
+// checkParquetMagic checks that the n bytes of r start and end with PAR1.
+func checkParquetMagic(r io.ReaderAt, n int64) error {
+	head, tail := make([]byte, 4), make([]byte, 4)
+	if n < 12 {
+		return errors.New("parquet: not a Parquet file (no PAR1 magic)")
+	}
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if _, err := r.ReadAt(tail, n-4); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	if !bytes.Equal(head, parquetMagic) || !bytes.Equal(tail, parquetMagic) {
+		return errors.New("parquet: not a Parquet file (no PAR1 magic)")
+	}
+	return nil
 }
 
 // writeParquetNDJSON writes every row of pf as one JSON object line.
