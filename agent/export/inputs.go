@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -292,7 +293,7 @@ func regularFiles(names []string) []string {
 // URL's folder (everything up to the last '/'), so that the last part can
 // be an object name, a glob, or empty for "everything below".
 func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, error) {
-	shown := store.Redact(raw)
+	shown := redact.URL(raw)
 	if openStore == nil {
 		return nil, &InputError{fmt.Errorf("input %q: URLs are not supported here", shown)}
 	}

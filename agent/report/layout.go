@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -41,7 +42,7 @@ func Days(from, to string) string {
 // path element (letters, digits, '-', '_', '.') and 8 hex digits of the
 // SHA-256 of the whole (redacted) URL, e.g. "events-3f2a9c1d".
 func SourceFolder(source string) string {
-	shown := store.Redact(source)
+	shown := redact.URL(source)
 	sum := sha256.Sum256([]byte(shown))
 	base := path.Base(strings.TrimRight(strings.ReplaceAll(shown, `\`, "/"), "/"))
 	base = strings.Map(func(r rune) rune {
@@ -90,7 +91,7 @@ func (r *Root) Shown(rel string) string {
 	if r.Remote == "" {
 		return filepath.Join(r.Local, filepath.FromSlash(rel))
 	}
-	return strings.TrimSuffix(store.Redact(r.Remote), "/") + "/" + rel
+	return strings.TrimSuffix(redact.URL(r.Remote), "/") + "/" + rel
 }
 
 // Upload copies every file the run wrote below a remote root to the store
@@ -108,7 +109,7 @@ func (r *Root) Upload(ctx context.Context, open func(ctx context.Context, url st
 	defer os.RemoveAll(r.Local)
 	st, err := open(ctx, r.Remote)
 	if err != nil {
-		return fmt.Errorf("report folder %s: %w", store.Redact(r.Remote), err)
+		return fmt.Errorf("report folder %s: %w", redact.URL(r.Remote), err)
 	}
 	defer store.Close(st)
 	return filepath.WalkDir(r.Local, func(p string, d fs.DirEntry, err error) error {
@@ -130,7 +131,7 @@ func (r *Root) Upload(ctx context.Context, open func(ctx context.Context, url st
 		}
 		key := filepath.ToSlash(rel)
 		if err := st.Put(ctx, key, f, fi.Size()); err != nil {
-			return fmt.Errorf("report folder %s: upload %s: %w", store.Redact(r.Remote), key, err)
+			return fmt.Errorf("report folder %s: upload %s: %w", redact.URL(r.Remote), key, err)
 		}
 		return nil
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
@@ -184,7 +185,7 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Time) (*pull.Result, *pull.Options, error) {
 	src, err := store.Open(ctx, cfg.source, cfg.storeOpts)
 	if err != nil {
-		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
+		return nil, nil, runError(fmt.Errorf("--source %s: %w", redact.URL(cfg.source), err))
 	}
 	defer store.Close(src)
 	if err := preflight(ctx, "source", src, false); err != nil {
@@ -193,7 +194,7 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 	name := cfg.sourceAs
 	if name == "" {
 		if name, err = pull.SourceName(cfg.source); err != nil {
-			return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
+			return nil, nil, runError(fmt.Errorf("--source %s: %w", redact.URL(cfg.source), err))
 		}
 	}
 	sk, err := sink.Open(ctx, cfg.sink, cfg.sinkOpts)

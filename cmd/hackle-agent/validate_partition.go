@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/verify"
@@ -26,7 +27,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	}
 	root, date, err := partition.ParseURL(c.String("partition"))
 	if err != nil {
-		return usagef("--partition %q: %v", store.Redact(c.String("partition")), err)
+		return usagef("--partition %q: %v", redact.URL(c.String("partition")), err)
 	}
 	switch {
 	case c.Bool("rewrite") && !c.Bool("commit"):
@@ -46,7 +47,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	collectAtLimit()
 	st, err := store.Open(ctx, root, storeOptions(c))
 	if err != nil {
-		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
+		return runError(fmt.Errorf("--partition %s: %w", redact.URL(c.String("partition")), err))
 	}
 	defer store.Close(st)
 	if err := preflight(ctx, "partition", st, c.Bool("commit")); err != nil {
