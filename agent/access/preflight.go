@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -50,7 +51,7 @@ func Preflight(ctx context.Context, st store.Store, write bool) error {
 	if err != nil {
 		return err
 	}
-	name := store.Redact(st.String())
+	name := redact.URL(st.String())
 	fail := func(step, perm string, err error) error {
 		return &PreflightError{Store: name, Step: step, Permission: perm, Err: err}
 	}

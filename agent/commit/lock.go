@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -23,7 +24,7 @@ func lockPartition(ctx context.Context, st store.Store, date string) (store.Lock
 	host, _ := os.Hostname()
 	args := make([]string, len(os.Args))
 	for i, a := range os.Args {
-		args[i] = store.Redact(a)
+		args[i] = redact.URL(a)
 	}
 	cmd := strings.Join(args, " ")
 	if len(cmd) > 300 {

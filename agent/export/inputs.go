@@ -9,9 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -26,6 +28,12 @@ type Input struct {
 	// expanded: found by expanding a local folder or glob, not named
 	// (SkipOwnOutputs).
 	expanded bool
+	// listed: found by expanding a folder, glob or prefix, local or in a
+	// store, not named one by one (Filter).
+	listed bool
+	// marker: a dot or underscore file (_SUCCESS, .part-0.crc) of a folder
+	// or prefix, never read; ExpandFiltered lists it as skipped.
+	marker bool
 }
 
 // Open starts reading the input. Objects are streamed, not downloaded first.
@@ -58,6 +66,130 @@ type OpenStore func(ctx context.Context, url string) (store.Store, error)
 //
 // A name that matches nothing is an InputError.
 func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) ([]Input, error) {
+	ins, err := expandInputs(ctx, patterns, openStore)
+	if err != nil {
+		return nil, err
+	}
+	kept := ins[:0]
+	for _, in := range ins {
+		if !in.marker {
+			kept = append(kept, in)
+		}
+	}
+	return kept, nil
+}
+
+// Filter picks the data files among those a folder, glob or prefix input
+// expands to; files named one by one are always read.
+type Filter struct {
+	// Include, when not empty, keeps only the files whose name (the last
+	// path element) matches one of these globs; Exclude then drops those
+	// that match one of its globs (path.Match syntax: *, ?, [a-z]).
+	Include, Exclude []string
+	// AnyExtension keeps files of any extension (--format names the
+	// format). Otherwise a file whose extension (after .gz, .zst) is not
+	// one of DataExtensions is not data: a .txt, .yaml, .md, .crc …
+	AnyExtension bool
+}
+
+// DataExtensions are the extensions of the files a folder, glob or prefix
+// input reads; a file without an extension (Redshift's 0000_part_00) is
+// read too, its format told by --format or its content.
+var DataExtensions = []string{".csv", ".tsv", ".ndjson", ".jsonl", ".json", ".parquet"}
+
+// Validate checks the globs.
+func (f Filter) Validate() error {
+	for _, g := range append(append([]string{}, f.Include...), f.Exclude...) {
+		if _, err := path.Match(g, ""); err != nil {
+			return &InputError{fmt.Errorf("glob %q: %w", g, err)}
+		}
+	}
+	return nil
+}
+
+// ExpandFiltered is ExpandInputs keeping, of the files that folders, globs
+// and prefixes expand to, those the filter keeps. skipped lists the files
+// left out, and the marker and hidden files (_SUCCESS, .crc …) of the
+// folders and prefixes, so that the run can say it once. A pattern whose
+// every file is left out is an InputError.
+func ExpandFiltered(ctx context.Context, patterns []string, openStore OpenStore, f Filter) (ins []Input, skipped []string, err error) {
+	if err := f.Validate(); err != nil {
+		return nil, nil, err
+	}
+	if len(patterns) == 0 {
+		_, err := ExpandInputs(ctx, patterns, openStore) // the "no input" error
+		return nil, nil, err
+	}
+	for _, p := range patterns {
+		got, err := expandInputs(ctx, []string{p}, openStore)
+		if err != nil {
+			return nil, nil, err
+		}
+		kept := 0
+		for _, in := range got {
+			if in.marker || in.listed && !f.keeps(in.Name) {
+				skipped = append(skipped, in.Name)
+				continue
+			}
+			ins = append(ins, in)
+			kept++
+		}
+		if kept == 0 {
+			return nil, nil, &InputError{fmt.Errorf("input %q: no data file among %d (skipped: %s); see --include, --exclude, --format", p, len(got), strings.Join(got2names(got), ", "))}
+		}
+	}
+	// Each input once, in the order first named (as ExpandInputs).
+	out, seen := ins[:0:0], map[string]int{}
+	for _, in := range ins {
+		if i := seen[in.Name]; i > 0 {
+			out[i-1].expanded = out[i-1].expanded && in.expanded
+			out[i-1].listed = out[i-1].listed && in.listed
+			continue
+		}
+		out = append(out, in)
+		seen[in.Name] = len(out)
+	}
+	return out, skipped, nil
+}
+
+func got2names(ins []Input) []string {
+	names := make([]string, 0, len(ins))
+	for _, in := range ins {
+		names = append(names, in.Name)
+	}
+	return names
+}
+
+// keeps reports whether a listed file is to be read.
+func (f Filter) keeps(name string) bool {
+	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
+	if len(f.Include) > 0 && !matchAny(f.Include, base) {
+		return false
+	}
+	if matchAny(f.Exclude, base) {
+		return false
+	}
+	if f.AnyExtension {
+		return true
+	}
+	ext := strings.ToLower(base)
+	for _, c := range []string{".gz", ".gzip", ".zst", ".zstd"} {
+		ext = strings.TrimSuffix(ext, c)
+	}
+	ext = path.Ext(ext)
+	return ext == "" || slices.Contains(DataExtensions, ext)
+}
+
+func matchAny(globs []string, name string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func expandInputs(ctx context.Context, patterns []string, openStore OpenStore) ([]Input, error) {
 	if len(patterns) == 0 {
 		return nil, &InputError{errors.New("no input: give --input FILE (a path, a glob, a folder, an s3:// or gs:// URL, or - for stdin)")}
 	}
@@ -90,7 +222,7 @@ func ExpandInputs(ctx context.Context, patterns []string, openStore OpenStore) (
 }
 
 func expandLocal(p string) ([]Input, error) {
-	var files []string
+	var files, markers []string
 	expanded := true
 	if strings.ContainsAny(p, "*?[") {
 		matches, err := filepath.Glob(p)
@@ -118,6 +250,8 @@ func expandLocal(p string) ([]Input, error) {
 			for _, e := range entries {
 				if !e.IsDir() && !hidden(e.Name()) {
 					files = append(files, filepath.Join(p, e.Name()))
+				} else if !e.IsDir() {
+					markers = append(markers, filepath.Join(p, e.Name()))
 				}
 			}
 			if len(files) == 0 {
@@ -132,7 +266,10 @@ func expandLocal(p string) ([]Input, error) {
 		if fi, err := os.Stat(f); err == nil {
 			size = fi.Size()
 		}
-		ins[i] = Input{Name: f, Size: size, expanded: expanded, open: func(ctx context.Context) (io.ReadCloser, error) { return openLocal(ctx, f) }}
+		ins[i] = Input{Name: f, Size: size, expanded: expanded, listed: expanded, open: func(ctx context.Context) (io.ReadCloser, error) { return openLocal(ctx, f) }}
+	}
+	for _, m := range markers {
+		ins = append(ins, Input{Name: m, Size: -1, expanded: true, listed: true, marker: true})
 	}
 	return ins, nil
 }
@@ -156,7 +293,7 @@ func regularFiles(names []string) []string {
 // URL's folder (everything up to the last '/'), so that the last part can
 // be an object name, a glob, or empty for "everything below".
 func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, error) {
-	shown := store.Redact(raw)
+	shown := redact.URL(raw)
 	if openStore == nil {
 		return nil, &InputError{fmt.Errorf("input %q: URLs are not supported here", shown)}
 	}
@@ -173,18 +310,27 @@ func expandURL(ctx context.Context, raw string, openStore OpenStore) ([]Input, e
 	}
 	base := strings.TrimSuffix(folder.String(), "/") + "/"
 	var ins []Input
+	listed := last == "" || strings.ContainsAny(last, "*?[")
 	add := func(o store.ObjectInfo) {
 		key := o.Key
-		ins = append(ins, Input{Name: base + key, Size: o.Size, open: func(ctx context.Context) (io.ReadCloser, error) { return st.Get(ctx, key) }})
+		ins = append(ins, Input{Name: base + key, Size: o.Size, listed: listed, open: func(ctx context.Context) (io.ReadCloser, error) { return st.Get(ctx, key) }})
 	}
 	switch {
 	case last == "": // a prefix: every object below it
+		var markers []string
 		err = st.List(ctx, "", func(o store.ObjectInfo) error {
 			if !hidden(path.Base(o.Key)) {
 				add(o)
+			} else {
+				markers = append(markers, base+o.Key)
 			}
 			return nil
 		})
+		if len(ins) > 0 {
+			for _, m := range markers {
+				ins = append(ins, Input{Name: m, Size: -1, listed: true, marker: true})
+			}
+		}
 	case strings.ContainsAny(last, "*?["):
 		if _, perr := path.Match(last, ""); perr != nil {
 			return nil, &InputError{fmt.Errorf("input %q: %w", shown, perr)}

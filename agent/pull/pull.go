@@ -214,7 +214,7 @@ func (o *Options) sourceName() string {
 func (o *Options) reportDir(date string) string {
 	dir := o.ReportDir
 	if dir == "" {
-		dir = "hackle-pull-report"
+		dir = "hackle-agent-report/pull"
 	}
 	return filepath.Join(dir, "dt="+date)
 }

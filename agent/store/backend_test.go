@@ -135,8 +135,8 @@ func TestRedactRegistered(t *testing.T) {
 		// skoid is no secret of another scheme.
 		{"https://h/p?skoid=visible", "https://h/p?skoid=visible"},
 	} {
-		if got := store.Redact(tc.in); got != tc.want {
-			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := redact.URL(tc.in); got != tc.want {
+			t.Errorf("redact.URL(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	raw := "az://acct/c?skoid=Zq9xOid&sig=Zq9xSig"
@@ -150,7 +150,7 @@ func TestRedactRegistered(t *testing.T) {
 	if _, err := store.Open(context.Background(), bad, nil); err == nil || strings.Contains(err.Error(), "Zq9x") {
 		t.Errorf("Open of a bad URL: %v", err)
 	}
-	if got, want := store.Redact(bad), "az://acct:port/c?skoid=xxxxx&se=xxxxx"; got != want {
-		t.Errorf("Redact(%q) = %q, want %q", bad, got, want)
+	if got, want := redact.URL(bad), "az://acct:port/c?skoid=xxxxx&se=xxxxx"; got != want {
+		t.Errorf("redact.URL(%q) = %q, want %q", bad, got, want)
 	}
 }

@@ -113,7 +113,7 @@ func lookup(raw string) (*url.URL, *backend, error) {
 	}
 	b, ok := backends.Get(u.Scheme)
 	if !ok {
-		return nil, nil, fmt.Errorf("%w %s: scheme %q is not one of %s", ErrUnsupported, Redact(raw), u.Scheme, strings.Join(Schemes(), ", "))
+		return nil, nil, fmt.Errorf("%w %s: scheme %q is not one of %s", ErrUnsupported, redact.URL(raw), u.Scheme, strings.Join(Schemes(), ", "))
 	}
 	return u, b, nil
 }
@@ -155,7 +155,7 @@ func PolicyFor(raw string) (Policy, error) {
 				with = append(with, s)
 			}
 		}
-		return Policy{}, fmt.Errorf("policy is for object stores: %q is not a %s URL", Redact(raw), strings.Join(with, ", "))
+		return Policy{}, fmt.Errorf("policy is for object stores: %q is not a %s URL", redact.URL(raw), strings.Join(with, ", "))
 	}
 	return b.policy(u)
 }
@@ -179,10 +179,10 @@ func Parse(raw string) (*url.URL, error) {
 	if i := strings.Index(raw, "://"); i > 0 && !strings.ContainsAny(raw[:i], `/\.`) {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s is not a valid URL (percent-encode its special characters)", ErrUnsupported, Redact(raw))
+			return nil, fmt.Errorf("%w: %s is not a valid URL (percent-encode its special characters)", ErrUnsupported, redact.URL(raw))
 		}
 		if u.User != nil {
-			return nil, fmt.Errorf("%w: %s carries credentials; give them with --profile, the environment or --credentials-file instead", ErrUnsupported, Redact(raw))
+			return nil, fmt.Errorf("%w: %s carries credentials; give them with --profile, the environment or --credentials-file instead", ErrUnsupported, redact.URL(raw))
 		}
 		u.Scheme = strings.ToLower(u.Scheme)
 		if u.Scheme == "file" {
@@ -195,11 +195,6 @@ func Parse(raw string) (*url.URL, error) {
 	return &url.URL{Scheme: "file", Path: raw}, nil
 }
 
-// Redact returns a location fit for messages, its secrets masked: it is
-// redact.URL, kept here for the store's callers. Everything the agent
-// prints of a location goes through it.
-func Redact(raw string) string { return redact.URL(raw) }
-
 // Schemes lists the registered URL schemes.
 func Schemes() []string { return backends.Schemes() }
 
@@ -209,7 +204,7 @@ func lookalike(raw string) error {
 	lower := strings.ToLower(raw)
 	if strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
 		if want := fromHTTPS(raw); want != "" {
-			return fmt.Errorf("%w: a web address is not a store: did you mean %s?", ErrUnsupported, Redact(want))
+			return fmt.Errorf("%w: a web address is not a store: did you mean %s?", ErrUnsupported, redact.URL(want))
 		}
 		return fmt.Errorf("%w: a web address is not a store: give s3://bucket/prefix, gs://bucket/prefix or a folder (for an S3-compatible store: --endpoint https://host and s3://bucket/prefix)", ErrUnsupported)
 	}
@@ -227,7 +222,7 @@ func lookalike(raw string) error {
 			continue
 		}
 		want := scheme + "://" + strings.TrimLeft(rest, "/")
-		return fmt.Errorf("%w: not a folder but a URL with a typo: did you mean %s? (for a local folder so named, start it with ./)", ErrUnsupported, Redact(want))
+		return fmt.Errorf("%w: not a folder but a URL with a typo: did you mean %s? (for a local folder so named, start it with ./)", ErrUnsupported, redact.URL(want))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/access"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 )
 
@@ -49,7 +50,7 @@ func destURL(dest string) (string, error) {
 			return dest, nil
 		}
 	}
-	return "", usagef("unsupported destination %q: use one of %s", store.Redact(dest), strings.Join(store.Schemes(), ", "))
+	return "", usagef("unsupported destination %q: use one of %s", redact.URL(dest), strings.Join(store.Schemes(), ", "))
 }
 
 // runCheck opens dest, runs the permission check and prints its table.

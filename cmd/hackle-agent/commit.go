@@ -9,6 +9,7 @@ import (
 
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
 )
@@ -63,7 +64,7 @@ func runCommit(c *cli.Context) error {
 	}
 	st, err := store.Open(c.Context, dest, storeOptions(c))
 	if err != nil {
-		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
+		return runError(fmt.Errorf("--dest %s: %w", redact.URL(dest), err))
 	}
 	defer store.Close(st)
 	if err := preflight(c.Context, "dest", st, true); err != nil {

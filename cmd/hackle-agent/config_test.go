@@ -32,7 +32,7 @@ pull:
 	if res := runAgent(t, work, nil, "validate", "--config", cfg, "-q"); res.code != 0 {
 		t.Fatalf("validate --config export.yaml: exit %d\n%s", res.code, res.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(work, "report-validate", "report.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(reportFolder(filepath.Join(work, "report-validate"), "validate", "2023-01-01"), "report.json")); err != nil {
 		t.Errorf("validate did not take its section's report-dir: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(work, "report-top")); err == nil {
@@ -42,7 +42,7 @@ pull:
 	if res := runAgent(t, work, nil, "export", "--config", cfg, "-q"); res.code != 0 {
 		t.Fatalf("export: exit %d\n%s", res.code, res.stderr)
 	}
-	if _, err := os.Stat(filepath.Join(work, "report-top", "report.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(reportFolder(filepath.Join(work, "report-top"), "export", "2023-01-01"), "report.json")); err != nil {
 		t.Errorf("export did not take the top-level report-dir: %v", err)
 	}
 	// validate --partition: the file's input is for the other runs.

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/export"
+	"github.com/hackle/hackle-agent/agent/redact"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder destination, the embedded default
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -74,7 +75,7 @@ func runExport(ctx context.Context, c *cli.Context) error {
 		return usagef("no destination: give --dest (a folder, s3://bucket/prefix or gs://bucket/prefix)")
 	}
 	if o.Dest, err = store.Open(ctx, dest, storeOptions(c)); err != nil {
-		return runError(fmt.Errorf("--dest %s: %w", store.Redact(dest), err))
+		return runError(fmt.Errorf("--dest %s: %w", redact.URL(dest), err))
 	}
 	defer store.Close(o.Dest)
 	if err := preflight(ctx, "dest", o.Dest, !o.DryRun); err != nil {

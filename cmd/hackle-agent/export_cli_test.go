@@ -169,14 +169,14 @@ func TestExportRangeAndDryRun(t *testing.T) {
 	if _, err := os.Stat(dest); err == nil {
 		t.Error("the dry run created the destination")
 	}
-	if _, err := os.Stat(filepath.Join(work, "hackle-agent-report", "dt=2023-01-01_2023-01-02", "report.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(work, "hackle-agent-report", "export", "dt=2023-01-01..2023-01-02", "report.json")); err != nil {
 		t.Errorf("the dry run wrote no report in the default folder: %v", err)
 	}
 	res = runAgent(t, work, []string{"HACKLE_AGENT_DEST=" + dest, "HACKLE_AGENT_FROM=2023-01-01", "HACKLE_AGENT_TO=2023-01-02"}, "export", "--input", in)
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
-	rep, _ := readReport(t, filepath.Join(work, "hackle-agent-report", "dt=2023-01-01_2023-01-02"))
+	rep, _ := readReport(t, filepath.Join(work, "hackle-agent-report", "export", "dt=2023-01-01..2023-01-02"))
 	if len(rep.Partitions) != 2 || rep.Partitions[0].Rows != 2 || rep.Partitions[1].Rows != 1 {
 		// 2023-01-02T08:59:59+09:00 is 2023-01-01T23:59:59Z.
 		t.Errorf("partitions %+v, want 2023-01-01 with 2 rows and 2023-01-02 with 1", rep.Partitions)

@@ -27,7 +27,7 @@ func TestExportDefaultDate(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dest, "dt="+day, "_SUCCESS")); err != nil {
 		t.Errorf("no committed partition for yesterday (%s) in Asia/Seoul: %v", day, err)
 	}
-	if _, err := os.Stat(filepath.Join(work, "hackle-agent-report", "dt="+day, "report.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(work, "hackle-agent-report", "export", "dt="+day, "report.json")); err != nil {
 		t.Errorf("no report in the default folder: %v", err)
 	}
 }

@@ -52,16 +52,21 @@ func TestExportFailedReportAddsUp(t *testing.T) {
 	}
 }
 
-// TestExportDoesNotReadItsOwnReport: with the report folder inside the
+// TestExportDoesNotReadItsOwnReport: with the report root inside the
 // input folder (--input . --report-dir .), a second run reads the same
-// rows as the first, not the first one's report.json and rejects.ndjson.
+// rows as the first, not the first one's report.json and rejects.ndjson,
+// even when it is also given the report folder itself as an input.
 func TestExportDoesNotReadItsOwnReport(t *testing.T) {
 	dir := t.TempDir()
 	copyFile(t, repoFile(t, "testdata/samples/events.ndjson"), filepath.Join(dir, "events.ndjson"))
 	var reads []int64
 	for run := range 2 {
-		r := runAgent(t, dir, nil, "export", "--input", ".", "--report-dir", ".", "--dest", "bucket", "--date", "2023-01-01",
-			"--max-error-rate", "0.5", "--log-format", "json")
+		args := []string{"export", "--input", ".", "--report-dir", ".", "--dest", "bucket", "--date", "2023-01-01",
+			"--max-error-rate", "0.5", "--log-format", "json"}
+		if run == 1 {
+			args = append(args, "--input", filepath.Join("export", "dt=2023-01-01"))
+		}
+		r := runAgent(t, dir, nil, args...)
 		if r.code != 0 {
 			t.Fatalf("run %d: exit %d\n%s", run+1, r.code, r.stderr)
 		}

@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/hackle/hackle-agent/agent/report"
 
 	"github.com/hackle/hackle-agent/tui"
 	"github.com/urfave/cli/v2"
@@ -42,6 +47,7 @@ func inspectCommand() *cli.Command {
 // the plain-text summary otherwise. A folder without report.json is a usage
 // error naming the path.
 func runInspect(ctx context.Context, opts inspectOptions, in io.Reader, out io.Writer) error {
+	opts.Dir = newestReport(opts.Dir)
 	var err error
 	if f, ok := out.(*os.File); ok && isTerminal(f) && !opts.Plain {
 		err = tui.Run(ctx, opts.Dir, in, out, tui.Options{NoMouse: opts.NoMouse})
@@ -52,4 +58,25 @@ func runInspect(ctx context.Context, opts inspectOptions, in io.Reader, out io.W
 		return usageError{err}
 	}
 	return err
+}
+
+// newestReport is dir when it holds report.json; for a report root (or a
+// command's folder in it) it is the report folder below it whose
+// report.json was written last, so that `inspect hackle-agent-report`
+// opens the latest run. Without any, dir stays (and inspect says so).
+func newestReport(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, report.ReportName)); err == nil {
+		return dir
+	}
+	best, bestTime := dir, time.Time{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != report.ReportName {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil && fi.ModTime().After(bestTime) {
+			best, bestTime = filepath.Dir(p), fi.ModTime()
+		}
+		return nil
+	})
+	return best
 }

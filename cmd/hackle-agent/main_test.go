@@ -85,9 +85,11 @@ func repoFile(t *testing.T, rel string) string {
 	return p
 }
 
-// readReport loads report.json and rejects.ndjson.
+// readReport loads report.json and rejects.ndjson of a report folder, or of
+// the one report folder (<command>/dt=D/) below a report root.
 func readReport(t *testing.T, dir string) (*report.Report, []report.Reject) {
 	t.Helper()
+	dir = oneReport(t, dir)
 	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +114,20 @@ func readReport(t *testing.T, dir string) (*report.Report, []report.Reject) {
 		rejects = append(rejects, r)
 	}
 	return &rep, rejects
+}
+
+// oneReport is dir when it holds report.json, else the one report folder
+// below the report root dir (<command>/dt=D/); more than one fails.
+func oneReport(t *testing.T, dir string) string {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err == nil {
+		return dir
+	}
+	found, _ := filepath.Glob(filepath.Join(dir, "*", "dt=*", "report.json"))
+	if len(found) != 1 {
+		t.Fatalf("want one report below %s, found %q", dir, found)
+	}
+	return filepath.Dir(found[0])
 }
 
 // fileState is a file's checksum and modification time.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,9 +29,13 @@ func boolFlag(name, usage string) *cli.BoolFlag {
 // inputFlags are the flags of commands that read exports: export and validate.
 func inputFlags() []cli.Flag {
 	flags := []cli.Flag{
-		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed", EnvVars: []string{envName("input")}},
-		stringFlag("format", "", "input format: csv, ndjson or json (default: from the extension)"),
+		&cli.StringSliceFlag{Name: "input", Aliases: []string{"i"}, Usage: "input file, glob, folder, s3:// or gs:// object, prefix/ or glob (repeatable); - reads stdin; gzip/zstd decompressed; {date}, {yyyymmdd}, {yyyy}, {mm}, {dd}, {date-1} name the partition day", EnvVars: []string{envName("input")}},
+		stringFlag("format", "", "input format: csv, ndjson, json or parquet (default: from the extension)"),
 		stringFlag("delimiter", "", "CSV delimiter (one character; \\t for tab) (default: ',', or tab for .tsv)"),
+		&cli.StringSliceFlag{Name: "include", Usage: "of the files a folder, glob or prefix input holds, read only those whose name matches this glob (repeatable)", EnvVars: []string{envName("include")}},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "of the files a folder, glob or prefix input holds, skip those whose name matches this glob (repeatable)", EnvVars: []string{envName("exclude")}},
+		boolFlag("no-header", "CSV inputs have no header row: their first line is a row, named by --columns"),
+		&cli.StringSliceFlag{Name: "columns", Usage: "with --no-header: the CSV columns' names in order, e.g. insert_id,event_key,ts", EnvVars: []string{envName("columns")}},
 		stringFlag("date", "", "partition day YYYY-MM-DD (default: yesterday in --partition-timezone)"),
 		stringFlag("from", "", "first day of a backfill range (with --to); each row goes to its own day"),
 		stringFlag("to", "", "last day of a backfill range (inclusive)"),
@@ -40,7 +43,7 @@ func inputFlags() []cli.Flag {
 		stringFlag("source-timezone", "UTC", "time zone of timestamps written without an offset, e.g. Asia/Seoul"),
 		stringFlag("ts-format", "auto", "timestamp format: auto, rfc3339, unix_s, unix_ms, unix_us, unix_ns, or a Go layout such as \"2006-01-02 15:04:05\""),
 		stringFlag("tracking-plan", "", "tracking plan file (JSON or YAML): a JSON Schema per event_key"),
-		stringFlag("report-dir", "", "report folder (default ./hackle-agent-report/dt=DATE)"),
+		stringFlag("report-dir", "", "report root: reports go to <root>/<command>/dt=DAY/; a folder, or s3:// or gs:// (uploaded at the end) (default ./hackle-agent-report)"),
 		&cli.Float64Flag{Name: "max-error-rate", Value: 0.01, Usage: "commit nothing when more than this share of rows is rejected", EnvVars: []string{envName("max-error-rate")}},
 		&cli.Int64Flag{Name: "max-errors", Value: -1, Usage: "commit nothing when more rows than this are rejected (-1: no limit)", EnvVars: []string{envName("max-errors")}},
 		&cli.IntFlag{Name: "max-record-bytes", Value: source.DefaultMaxRecordBytes, Usage: "reject a record (CSV row, NDJSON line) longer than this, as record_too_large, and read on after it", EnvVars: []string{envName("max-record-bytes")}},
@@ -51,7 +54,9 @@ func inputFlags() []cli.Flag {
 
 // pipeline holds what the input flags resolve to.
 type pipeline struct {
-	opts export.Options
+	opts        export.Options
+	reports     *report.Root // --report-dir: local, or uploaded at the end
+	reportShown string       // the report folder as messages name it
 }
 
 // loadPipeline reads the config file, applies it to the flags and turns the
@@ -69,10 +74,16 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	if cf := appliedConfig(c); cf != nil {
 		p.opts.Mapping = cf.Mapping
 	}
-	openStore := func(ctx context.Context, url string) (store.Store, error) {
-		return store.Open(ctx, url, storeOptions(c))
+	openStore := p.openStore(c)
+	if err := p.rules(c, now); err != nil {
+		return nil, err
 	}
-	inputs, err := export.ExpandInputs(c.Context, c.StringSlice("input"), openStore)
+	patterns, err := export.ResolveTemplates(c.StringSlice("input"), p.opts.Rules.From, p.opts.Rules.To)
+	if err != nil {
+		return nil, runError(err)
+	}
+	filter := export.Filter{Include: c.StringSlice("include"), Exclude: c.StringSlice("exclude"), AnyExtension: c.String("format") != ""}
+	inputs, notData, err := export.ExpandFiltered(c.Context, patterns, openStore, filter)
 	if err != nil {
 		return nil, runError(err)
 	}
@@ -83,27 +94,40 @@ func loadPipeline(c *cli.Context, now time.Time) (*pipeline, error) {
 	if p.opts.Source.Delimiter, err = parseDelimiter(c.String("delimiter")); err != nil {
 		return nil, err
 	}
+	p.opts.Source.NoHeader, p.opts.Source.Columns = c.Bool("no-header"), c.StringSlice("columns")
+	if p.opts.Source.NoHeader != (len(p.opts.Source.Columns) > 0) {
+		return nil, usagef("--no-header and --columns go together: --no-header --columns NAME,NAME,… names the cells of a CSV without a header row")
+	}
 	p.opts.Source.MaxRecordBytes, p.opts.Source.MaxRecordLines = c.Int("max-record-bytes"), c.Int("max-record-lines")
 	if p.opts.Source.MaxRecordBytes < 1 || p.opts.Source.MaxRecordLines < 1 {
 		return nil, usagef("--max-record-bytes and --max-record-lines must be at least 1")
-	}
-	if err := p.rules(c, now); err != nil {
-		return nil, err
 	}
 	p.opts.MaxErrorRate = c.Float64("max-error-rate")
 	if p.opts.MaxErrorRate < 0 || p.opts.MaxErrorRate > 1 {
 		return nil, usagef("--max-error-rate %g: give a share between 0 and 1, e.g. 0.01 for 1%%", p.opts.MaxErrorRate)
 	}
 	p.opts.MaxErrors = c.Int64("max-errors")
-	p.opts.ReportDir = c.String("report-dir")
-	if p.opts.ReportDir == "" {
-		p.opts.ReportDir = filepath.Join("hackle-agent-report", "dt="+dateRange(p.opts.Rules))
+	if p.reports, err = report.NewRoot(c.String("report-dir")); err != nil {
+		return nil, err
 	}
+	days := report.Days(p.opts.Rules.From.String(), p.opts.Rules.To.String())
+	p.opts.ReportDir = report.Folder(p.reports.Local, p.opts.Command, days)
+	p.reportShown = p.reports.Shown(p.opts.Command + "/dt=" + days)
 	p.opts.Version = version
 	if p.opts.Log, err = newLogger(c, os.Stderr); err != nil {
 		return nil, err
 	}
+	if len(notData) > 0 {
+		p.opts.Log.Warn("skipped files that are not data (by extension, --include, --exclude)", "count", len(notData), "files", notData)
+	}
 	return p, p.skipOwnOutputs(c.String("dest"))
+}
+
+// openStore opens a URL with the store flags.
+func (p *pipeline) openStore(c *cli.Context) export.OpenStore {
+	return func(ctx context.Context, url string) (store.Store, error) {
+		return store.Open(ctx, url, storeOptions(c))
+	}
 }
 
 // skipOwnOutputs drops the agent's own outputs (the report folder, a local
@@ -134,9 +158,12 @@ func (p *pipeline) run(ctx context.Context, c *cli.Context) (*report.Report, err
 	p.opts.Progress, done = newProgress(c.Bool("quiet"), inputSize(p.opts.Inputs))
 	rep, err := export.Run(ctx, p.opts)
 	done()
+	if uerr := p.reports.Upload(context.WithoutCancel(ctx), p.openStore(c)); uerr != nil && err == nil {
+		err = uerr
+	}
 	err = runError(err)
 	if !isUsage(err) {
-		endSummary(c.Bool("quiet"), rep, p.opts.ReportDir)
+		endSummary(c.Bool("quiet"), rep, p.reportShown)
 	}
 	return rep, err
 }
@@ -223,14 +250,6 @@ func parseDelimiter(s string) (rune, error) {
 	return r[0], nil
 }
 
-// dateRange names the days of a run: "2023-01-01" or "2023-01-01_2023-01-07".
-func dateRange(r validate.Rules) string {
-	if r.From == r.To {
-		return r.From.String()
-	}
-	return r.From.String() + "_" + r.To.String()
-}
-
 // runError turns a pipeline error into the CLI's error kinds.
 func runError(err error) error {
 	var ie *export.InputError
@@ -243,7 +262,8 @@ func runError(err error) error {
 		return usageError{err}
 	case errors.As(err, &te), errors.As(err, &ee):
 		return reported{err} // the summary says it; exitCode makes it 3
-	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, source.ErrDuplicateColumn), errors.Is(err, store.ErrUnsupported):
+	case errors.Is(err, source.ErrUnknownFormat), errors.Is(err, source.ErrDuplicateColumn), errors.Is(err, store.ErrUnsupported),
+		errors.Is(err, source.ErrHeaderLooksLikeData):
 		return usageError{err}
 	}
 	return fmt.Errorf("%w", err)

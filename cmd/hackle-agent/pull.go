@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -14,6 +15,8 @@ import (
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/file"     // the local-folder sink
 	_ "github.com/hackle/hackle-agent/agent/pull/sink/postgres" // postgres://
+	"github.com/hackle/hackle-agent/agent/redact"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	_ "github.com/hackle/hackle-agent/agent/store/file" // the local-folder source
 	"github.com/hackle/hackle-agent/validate"
@@ -28,7 +31,7 @@ func pullCommand() *cli.Command {
 		stringFlag("sink", defaultSink, "where imported rows go: a folder (canonical Parquet per day) or postgres://user:pw@host/db"),
 		stringFlag("source-name", "", "name the sink records the source under (default: the source's absolute path or normalised URL)"),
 		stringFlag("state-dir", "", "deprecated and ignored: pull keeps its state in the sink"),
-		stringFlag("report-dir", "hackle-pull-report", "report folder: one dt=YYYY-MM-DD/ report per imported or refused partition"),
+		stringFlag("report-dir", "", "report root: one <root>/pull/<source>-<hash>/dt=YYYY-MM-DD/ report per imported or refused partition; a folder, or s3:// or gs:// (uploaded after each pass) (default ./hackle-agent-report)"),
 		stringFlag("date", "", "pull only this day YYYY-MM-DD"),
 		stringFlag("from", "", "first day to pull (with --to)"),
 		stringFlag("to", "", "last day to pull (inclusive)"),
@@ -73,6 +76,7 @@ type pullConfig struct {
 	partitionTZ                              *time.Location
 	deleteAfter, watch, quiet                bool
 	interval                                 time.Duration
+	reportShown                              string // the source's report folder as messages name it
 	deadline                                 *pull.Deadline
 }
 
@@ -181,7 +185,7 @@ func pullOnce(ctx context.Context, cfg *pullConfig, log *slog.Logger, w io.Write
 func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Time) (*pull.Result, *pull.Options, error) {
 	src, err := store.Open(ctx, cfg.source, cfg.storeOpts)
 	if err != nil {
-		return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
+		return nil, nil, runError(fmt.Errorf("--source %s: %w", redact.URL(cfg.source), err))
 	}
 	defer store.Close(src)
 	if err := preflight(ctx, "source", src, false); err != nil {
@@ -190,7 +194,7 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 	name := cfg.sourceAs
 	if name == "" {
 		if name, err = pull.SourceName(cfg.source); err != nil {
-			return nil, nil, runError(fmt.Errorf("--source %s: %w", store.Redact(cfg.source), err))
+			return nil, nil, runError(fmt.Errorf("--source %s: %w", redact.URL(cfg.source), err))
 		}
 	}
 	sk, err := sink.Open(ctx, cfg.sink, cfg.sinkOpts)
@@ -198,11 +202,21 @@ func runPull(ctx context.Context, cfg *pullConfig, log *slog.Logger, now time.Ti
 		return nil, nil, err
 	}
 	defer sk.Close()
+	reports, err := report.NewRoot(cfg.reportDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	sub := "pull/" + report.SourceFolder(name) // pulls from two sources keep their reports apart
+	cfg.reportShown = reports.Shown(sub)
 	o := &pull.Options{Source: src, Sink: sk, SourceName: name, DedupDays: cfg.dedupDays, Time: cfg.time, PartitionTZ: cfg.partitionTZ,
-		ReportDir: cfg.reportDir, DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
+		ReportDir: filepath.Join(reports.Local, filepath.FromSlash(sub)), DeleteAfter: cfg.deleteAfter, Version: version, Log: log}
 	o.From, o.To = cfg.days.Range(now)
 	o.Deadline, o.Now = cfg.deadline, now
 	res, err := pull.Run(ctx, *o)
+	openStore := func(ctx context.Context, url string) (store.Store, error) { return store.Open(ctx, url, cfg.storeOpts) }
+	if uerr := reports.Upload(context.WithoutCancel(ctx), openStore); uerr != nil && err == nil {
+		err = uerr
+	}
 	return res, o, err
 }
 
@@ -254,7 +268,7 @@ func printPullSummary(w io.Writer, cfg *pullConfig, o *pull.Options, res *pull.R
 		res.Count(pull.Imported), res.Count(pull.Unchanged), res.Count(pull.NotReady), res.Count(pull.Refused))
 	fmt.Fprintf(w, "  rows        %s read · %s written · %s rejected · %s duplicates dropped\n", num(read), num(written), num(rejected), num(dups))
 	if res.Count(pull.Imported)+res.Count(pull.Refused) > 0 {
-		fmt.Fprintf(w, "  reports     %s/dt=…/  (browse: hackle-agent inspect %s/dt=DATE)\n", cfg.reportDir, cfg.reportDir)
+		fmt.Fprintf(w, "  reports     %s/dt=…/  (browse: hackle-agent inspect %s/dt=DATE)\n", cfg.reportShown, cfg.reportShown)
 	}
 	if err != nil {
 		fmt.Fprintf(w, "  outcome     FAILED: %v\n", err)

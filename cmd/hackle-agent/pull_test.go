@@ -69,10 +69,14 @@ func TestPullEndToEnd(t *testing.T) {
 		t.Fatalf("first pull: exit %d\n%s", r.code, r.stderr)
 	}
 	for _, f := range []string{"imported/dt=2023-01-01/000000000000.parquet", "imported/dt=2023-01-01/summary.json",
-		"imported/_hackle_pull_state/partitions/dt=2023-01-01.json", "hackle-pull-report/dt=2023-01-01/report.json"} {
+		"imported/_hackle_pull_state/partitions/dt=2023-01-01.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
+	}
+	// The report: under pull/, in the source's own folder (name-hash).
+	if found, _ := filepath.Glob(filepath.Join(dir, "hackle-agent-report", "pull", "bucket-????????", "dt=2023-01-01", "report.json")); len(found) != 1 {
+		t.Errorf("want one report in hackle-agent-report/pull/bucket-HASH/dt=2023-01-01, found %q", found)
 	}
 	r = runAgent(t, dir, nil, args...)
 	if r.code != 0 || !strings.Contains(r.stderr, "dt=2023-01-01  unchanged") || !strings.Contains(r.stderr, "0 imported") {

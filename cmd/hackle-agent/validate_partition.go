@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/hackle/hackle-agent/agent/partition"
+	"github.com/hackle/hackle-agent/agent/redact"
+	"github.com/hackle/hackle-agent/agent/report"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/agent/verify"
 )
@@ -26,7 +27,7 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	}
 	root, date, err := partition.ParseURL(c.String("partition"))
 	if err != nil {
-		return usagef("--partition %q: %v", store.Redact(c.String("partition")), err)
+		return usagef("--partition %q: %v", redact.URL(c.String("partition")), err)
 	}
 	switch {
 	case c.Bool("rewrite") && !c.Bool("commit"):
@@ -46,22 +47,26 @@ func runValidatePartition(ctx context.Context, c *cli.Context) error {
 	collectAtLimit()
 	st, err := store.Open(ctx, root, storeOptions(c))
 	if err != nil {
-		return runError(fmt.Errorf("--partition %s: %w", store.Redact(c.String("partition")), err))
+		return runError(fmt.Errorf("--partition %s: %w", redact.URL(c.String("partition")), err))
 	}
 	defer store.Close(st)
 	if err := preflight(ctx, "partition", st, c.Bool("commit")); err != nil {
 		return err
 	}
-	reportDir := c.String("report-dir")
-	if reportDir == "" {
-		reportDir = filepath.Join("hackle-agent-report", "dt="+date.String())
+	reports, err := report.NewRoot(c.String("report-dir"))
+	if err != nil {
+		return err
 	}
+	reportDir := report.Folder(reports.Local, c.Command.Name, date.String())
 	rep, err := verify.Partition(ctx, verify.Options{
 		Store: st, Date: date, Rules: p.opts.Rules, ReportDir: reportDir,
 		MaxErrorRate: c.Float64("max-error-rate"), MaxErrors: c.Int64("max-errors"),
 		Commit: c.Bool("commit"), Rewrite: c.Bool("rewrite"), StrictSchema: c.Bool("strict-schema"), Version: version, Log: log,
 	})
-	endSummary(c.Bool("quiet"), rep, reportDir)
+	if uerr := reports.Upload(context.WithoutCancel(ctx), p.openStore(c)); uerr != nil && err == nil {
+		err = uerr
+	}
+	endSummary(c.Bool("quiet"), rep, reports.Shown(c.Command.Name+"/dt="+date.String()))
 	var inv *verify.InvalidError
 	if errors.As(err, &inv) {
 		return reported{err} // the summary says it; exitCode makes it 3

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,6 +50,9 @@ func newCSVFramer(r *bufio.Reader, comma rune, size int, opts Options) (*csvFram
 	maxLines, maxBytes := csvLimits(opts)
 	f := &csvFramer{r: r, size: size, comma: string(delim), limits: [2]int{maxLines, maxBytes},
 		scan: csvScan{comma: delim, maxLines: maxLines, maxBytes: maxBytes}}
+	if opts.NoHeader {
+		return f, f.setColumns(opts.Columns)
+	}
 	for f.first == nil {
 		c, err := f.next()
 		if err == io.EOF {
@@ -83,6 +87,28 @@ func (f *csvFramer) readHeader(c *Chunk) error {
 		}
 		return fmt.Errorf("CSV header on line %d: %w", c.line+line, err)
 	}
+	if looksLikeData(header) {
+		shown := strings.Join(header, f.comma)
+		if len(shown) > 120 {
+			shown = strings.ToValidUTF8(shown[:120], "") + "…"
+		}
+		return fmt.Errorf("CSV header on line %d (%s): %w", c.line+line, shown, ErrHeaderLooksLikeData)
+	}
+	if err := f.setColumns(header); err != nil {
+		return err
+	}
+	c.line += p.line
+	c.text, c.header = c.text[p.pos:], f.header
+	f.first = c
+	return nil
+}
+
+// setColumns names the cells of the rows: the header's cells, or the
+// columns given for a headerless input.
+func (f *csvFramer) setColumns(header []string) error {
+	if len(header) == 0 {
+		return errors.New("CSV without a header: give the column names (--columns)")
+	}
 	f.header = make([]string, len(header))
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
@@ -94,10 +120,42 @@ func (f *csvFramer) readHeader(c *Chunk) error {
 		}
 		seen[h], f.header[i] = i, h
 	}
-	c.line += p.line
-	c.text, c.header = c.text[p.pos:], f.header
-	f.first = c
 	return nil
+}
+
+// looksLikeData reports whether a header row holds values no one names a
+// column by: a UUID or a timestamp with one more data cell, or numbers
+// in more than half of the cells (at least two).
+func looksLikeData(header []string) bool {
+	data, strong := 0, 0
+	for _, h := range header {
+		switch dataCell(strings.TrimSpace(h)) {
+		case 2:
+			strong++
+			data++
+		case 1:
+			data++
+		}
+	}
+	return strong >= 1 && data >= 2 || data >= 2 && 2*data > len(header)
+}
+
+// dataCell is 2 for a UUID or a date or timestamp, 1 for a number, else 0.
+func dataCell(s string) int {
+	if s == "" {
+		return 0
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return 1
+	}
+	if len(s) == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' && strings.Trim(s, "0123456789abcdefABCDEF-") == "" {
+		return 2
+	}
+	// 2023-01-01, 2023-01-01T00:00:00Z, 2023-01-01 00:00:00.000 …
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' && strings.Trim(s[:4]+s[5:7]+s[8:10], "0123456789") == "" {
+		return 2
+	}
+	return 0
 }
 
 func (f *csvFramer) next() (*Chunk, error) {

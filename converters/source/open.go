@@ -27,6 +27,14 @@ type Options struct {
 	// quoted newlines; past it, the quote that opened the cell is taken for
 	// a stray one (see csv.go). 0 means DefaultMaxRecordLines.
 	MaxRecordLines int
+
+	// NoHeader says a CSV input has no header row: its first line is a row,
+	// and Columns name its cells in order (Redshift UNLOAD, Snowflake COPY
+	// INTO without HEADER = TRUE). Without NoHeader, a header whose cells
+	// mostly look like data (UUIDs, timestamps, numbers) fails Open with
+	// ErrHeaderLooksLikeData rather than losing the first row.
+	NoHeader bool
+	Columns  []string
 }
 
 // Defaults of Options.MaxRecordBytes and Options.MaxRecordLines.
@@ -154,6 +162,19 @@ func Open(name string, r io.Reader, opts Options) (*Input, error) {
 		in.framer = newNDJSON(br, size, maxRecord)
 	case JSON:
 		in.framer = newArray(br, size, maxRecord)
+	case Parquet:
+		f, stop, err := openParquet(br, size, maxRecord)
+		if err != nil {
+			in.Close()
+			return nil, err
+		}
+		prev := in.closer
+		in.framer, in.closer = f, func() {
+			stop()
+			if prev != nil {
+				prev()
+			}
+		}
 	}
 	return in, nil
 }
@@ -178,6 +199,8 @@ func detect(name string, br *bufio.Reader, opts Options) (Format, rune, error) {
 			format = CSV
 		case ".ndjson", ".jsonl":
 			format = NDJSON
+		case ".parquet":
+			format = Parquet
 		case ".json":
 			// BigQuery and many tools write one object per line into .json
 			// files: look at the first byte to tell an array from NDJSON.

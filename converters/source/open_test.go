@@ -104,7 +104,7 @@ func TestOpen(t *testing.T) {
 }
 
 func TestOpenUnknownFormatIs(t *testing.T) {
-	_, err := Open("events.parquet", strings.NewReader("PAR1"), Options{})
+	_, err := Open("events.avro", strings.NewReader("Obj\x01"), Options{})
 	if !errors.Is(err, ErrUnknownFormat) {
 		t.Fatalf("got %v, want ErrUnknownFormat", err)
 	}

@@ -99,6 +99,11 @@ func (e *RecordError) Error() string { return e.Msg }
 // CSV header have the same name.
 var ErrDuplicateColumn = errors.New("CSV header: duplicate column name")
 
+// ErrHeaderLooksLikeData is returned (wrapped) by Open when the header row
+// of a CSV input looks like a row of data: the input probably has no
+// header, and needs Options.NoHeader and Columns.
+var ErrHeaderLooksLikeData = errors.New("no header? the first line looks like data: use --no-header --columns NAME,NAME,…")
+
 // ErrUnknownFormat is returned (wrapped) when an input's format cannot be told.
 var ErrUnknownFormat = errors.New("unknown format")
 
@@ -115,10 +120,10 @@ const (
 // ParseFormat checks a --format value; "" means detect.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case "", CSV, NDJSON, JSON:
+	case "", CSV, NDJSON, JSON, Parquet:
 		return f, nil
 	case "jsonl":
 		return NDJSON, nil
 	}
-	return "", fmt.Errorf("%w %q: use csv, ndjson or json", ErrUnknownFormat, s)
+	return "", fmt.Errorf("%w %q: use csv, ndjson, json or parquet", ErrUnknownFormat, s)
 }
