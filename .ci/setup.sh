@@ -19,6 +19,11 @@ missing=()
 command -v tmux >/dev/null || missing+=(tmux)
 [[ -x /usr/bin/aws ]] || missing+=(awscli)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+# The completion scripts and the man page are checked with the real shells and groff.
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
+command -v groff >/dev/null || missing+=(groff-base)
+command -v python3 >/dev/null || missing+=(python3)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]} from Debian packages"
 	SUDO=""
