@@ -149,7 +149,7 @@ func (c *Checker) volume(ctx context.Context, d validate.Date, rows int64, recen
 		days += ".." + vc.Days[len(vc.Days)-1]
 	}
 	why := fmt.Sprintf("%s: %s %s is %.0f%% of the median %s of the %d committed days %s; below --min-volume-ratio %g: nothing committed; --min-volume-ratio 0 to commit anyway",
-		d, Num(rows), report.Noun(rows, "row"), 100*vc.Ratio, Num(median), len(counts), days, c.o.MinVolumeRatio)
+		d, report.Num(rows), report.Noun(rows, "row"), 100*vc.Ratio, report.Num(median), len(counts), days, c.o.MinVolumeRatio)
 	return why, nil
 }
 
@@ -224,7 +224,7 @@ func (c *Checker) drift(ctx context.Context, d validate.Date, p *Profile, recent
 		for _, k := range slices.Sorted(maps.Keys(p.EventKeys)) {
 			if !seen[k] {
 				add(report.Drift{Kind: report.DriftEventKeyNew, Key: k, Rows: p.EventKeys[k]},
-					fmt.Sprintf("new event_key %q (%s %s), in none of %s", k, Num(p.EventKeys[k]), report.Noun(p.EventKeys[k], "row"), span))
+					fmt.Sprintf("new event_key %q (%s %s), in none of %s", k, report.Num(p.EventKeys[k]), report.Noun(p.EventKeys[k], "row"), span))
 			}
 		}
 		for _, k := range slices.Sorted(maps.Keys(every)) {
@@ -336,7 +336,7 @@ func (c *Checker) overlap(ctx context.Context, d validate.Date, idsPath string, 
 			if dup.Count > 0 {
 				g.CrossDayDuplicates = append(g.CrossDayDuplicates, dup)
 				g.Lines = append(g.Lines, fmt.Sprintf("%-12s%s: %s insert_id(s) already committed on %s, e.g. %s: a backfill that overlaps? Hackle drops the repeats",
-					"overlap", d, Num(dup.Count), ep.Date, dup.InsertIDs[0]))
+					"overlap", d, report.Num(dup.Count), ep.Date, dup.InsertIDs[0]))
 			}
 			return nil
 		}()
@@ -345,18 +345,4 @@ func (c *Checker) overlap(ctx context.Context, d validate.Date, idsPath string, 
 		}
 	}
 	return nil
-}
-
-// Num formats 1234567 as "1,234,567".
-func Num(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }

@@ -100,18 +100,7 @@ func top[K ~string](m map[K]int64, n int) string {
 func rows(n int64) string { return report.Noun(n, "row") }
 
 // num formats 1234567 as "1,234,567".
-func num(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func num(n int64) string { return report.Num(n) }
 
 func bytesize(n int64) string {
 	switch {
