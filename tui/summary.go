@@ -131,15 +131,6 @@ func PrintSummary(w io.Writer, dir string) error {
 }
 
 // num formats n with thousands separators.
-func num(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + num(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func num(n int64) string { return report.Num(n) }
 
 func pct(f float64) string { return fmt.Sprintf("%.2f%%", f*100) }
