@@ -16,7 +16,6 @@
 package profile
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -30,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/store"
 	"github.com/hackle/hackle-agent/validate"
@@ -118,32 +118,26 @@ func Types(set string) []string { return strings.Split(set, ",") }
 
 // Builder builds one day's profile and insert_id sidecar as its rows are
 // written. Memory: the profile's keys (bounded by MaxKeys) and a buffer;
-// the insert_ids go to a staging file and are sorted on Finish with
-// bounded memory (SortChunk keys at a time).
+// the insert_ids go to a dedup.KeyWriter, which sorts them with bounded
+// memory (spilling sorted runs into dir) and writes them on Finish.
 type Builder struct {
-	date    string
-	loc     *time.Location
-	p       Profile
-	types   map[string]map[string]*uint8
-	events  map[string]*int64
-	ids     *os.File
-	idw     *bufio.Writer
-	tmpPath string
-	err     error
+	date   string
+	loc    *time.Location
+	p      Profile
+	types  map[string]map[string]*uint8
+	events map[string]*int64
+	ids    *dedup.KeyWriter
+	err    error
 }
 
 // NewBuilder starts the profile of day date, whose hours are counted on
-// loc's clock. It stages insert_ids in a file in dir.
+// loc's clock. Its insert_ids spill, sorted, into a folder under dir.
 func NewBuilder(dir, date string, loc *time.Location) (*Builder, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	f, err := os.CreateTemp(dir, "insert-ids-*.unsorted")
-	if err != nil {
-		return nil, fmt.Errorf("profile of %s: %w", date, err)
-	}
 	return &Builder{
-		date: date, loc: loc, ids: f, idw: bufio.NewWriterSize(f, 64<<10), tmpPath: f.Name(),
+		date: date, loc: loc, ids: dedup.NewKeyWriter(dir),
 		p:     Profile{Format: Format, Date: date, EventKeys: map[string]int64{}, Properties: map[string]map[string]string{}},
 		types: map[string]map[string]*uint8{}, events: map[string]*int64{},
 	}, nil
@@ -169,7 +163,7 @@ func (b *Builder) Add(ev *validate.Event) {
 	b.props("platform_properties", ev.PlatformProps)
 	if b.err == nil {
 		k := validate.UUIDKey(ev.InsertID)
-		_, b.err = b.idw.Write(k[:])
+		b.err = b.ids.Add(k)
 	}
 }
 
@@ -205,11 +199,7 @@ func (b *Builder) truncate(col string) {
 // Finish writes _profile.json and _insert_ids.bin into dir and returns the
 // profile. It removes the staging file, also on error.
 func (b *Builder) Finish(dir string) (*Profile, error) {
-	defer os.Remove(b.tmpPath)
-	defer b.ids.Close()
-	if b.err == nil {
-		b.err = b.idw.Flush()
-	}
+	defer b.ids.Discard()
 	if b.err != nil {
 		return nil, fmt.Errorf("profile of %s: %w", b.date, b.err)
 	}
@@ -226,7 +216,7 @@ func (b *Builder) Finish(dir string) (*Profile, error) {
 	if err := os.WriteFile(filepath.Join(dir, ProfileName), b.p.Encode(), 0o644); err != nil {
 		return nil, fmt.Errorf("profile of %s: %w", b.date, err)
 	}
-	if err := sortKeys(b.ids, filepath.Join(dir, IDsName), dir); err != nil {
+	if err := b.ids.Finish(filepath.Join(dir, IDsName)); err != nil {
 		return nil, fmt.Errorf("insert_ids of %s: %w", b.date, err)
 	}
 	return &b.p, nil
@@ -235,8 +225,7 @@ func (b *Builder) Finish(dir string) (*Profile, error) {
 // Close drops a builder that will not finish.
 func (b *Builder) Close() {
 	if b != nil && b.ids != nil {
-		b.ids.Close()
-		os.Remove(b.tmpPath)
+		b.ids.Discard()
 	}
 }
 

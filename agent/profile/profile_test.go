@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/validate"
 )
 
@@ -33,12 +34,13 @@ func event(i int, key string, props ...validate.KV) *validate.Event {
 	}
 }
 
-// TestBuilderSortsWithBoundedChunks writes more keys than SortChunk, so the
+// TestBuilderSortsWithBoundedChunks writes more keys than the key writer
+// keeps in memory (dedup.WriterRunKeys), so the
 // sidecar is merged from several runs, and checks it is sorted, complete
 // and the same bytes twice; the profile too.
 func TestBuilderSortsWithBoundedChunks(t *testing.T) {
-	defer func(n int) { SortChunk = n }(SortChunk)
-	SortChunk = 7
+	defer func(n int) { dedup.WriterRunKeys = n }(dedup.WriterRunKeys)
+	dedup.WriterRunKeys = 7
 	build := func() ([]byte, []byte) {
 		dir := t.TempDir()
 		b, err := NewBuilder(dir, "2023-01-01", nil)
@@ -53,7 +55,7 @@ func TestBuilderSortsWithBoundedChunks(t *testing.T) {
 		}
 		ids, _ := os.ReadFile(filepath.Join(dir, IDsName))
 		prof, _ := os.ReadFile(filepath.Join(dir, ProfileName))
-		if left, _ := filepath.Glob(filepath.Join(dir, "insert-ids-*")); len(left) > 0 {
+		if left, _ := filepath.Glob(filepath.Join(dir, "*keys*")); len(left) > 0 {
 			t.Errorf("temporary files left: %v", left)
 		}
 		return ids, prof

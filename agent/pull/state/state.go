@@ -1,6 +1,6 @@
 // Package state holds the parts of pull's exactly-once memory that sinks
 // share: sorted insert_id key files searched on disk through a sparse
-// index (KeyFile, Window), a bounded-memory writer for them (KeyWriter),
+// index (KeyFile, Window), written with dedup.KeyWriter,
 // and the folder layout the file sink keeps inside itself (State): which
 // version of each partition was imported, and the insert_ids imported per
 // day. Every file is replaced atomically (write, fsync, rename), and the
@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/hackle/hackle-agent/agent/dedup"
 )
 
 // State is an opened state folder.
@@ -89,24 +91,10 @@ func (s *State) Record(imp Imported) error {
 	})
 }
 
-// writeAtomic writes path through a temporary file in the same folder.
+// writeAtomic writes path through a temporary file in the same folder
+// (dedup.WriteFileAtomic).
 func writeAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("state: %w", err)
-	}
-	defer os.Remove(f.Name())
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
+	if err := dedup.WriteFileAtomic(path, write); err != nil {
 		return fmt.Errorf("state: write %s: %w", path, err)
 	}
 	return nil

@@ -1,10 +1,7 @@
 package state
 
 import (
-	"bytes"
 	"crypto/rand"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hackle/hackle-agent/validate"
@@ -109,47 +106,4 @@ func TestLocked(t *testing.T) {
 		t.Fatalf("Open after Close: %v", err)
 	}
 	s2.Close()
-}
-
-// TestKeyWriter: keys added in any order, with duplicates, come out sorted
-// and unique, whether they stayed in memory or spilled into many runs.
-func TestKeyWriter(t *testing.T) {
-	defer func(n int) { runKeys = n }(runKeys)
-	for _, run := range []int{1 << 20, 100, 7} {
-		runKeys = run
-		keys := randomKeys(1000)
-		dir := t.TempDir()
-		w := NewKeyWriter(dir)
-		for _, k := range append(keys, keys[:300]...) {
-			if err := w.Add(k); err != nil {
-				t.Fatal(err)
-			}
-		}
-		path := filepath.Join(t.TempDir(), "dt=2023-01-01.keys")
-		if err := w.Finish(path); err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil || len(b) != 1000*16 {
-			t.Fatalf("run %d: %d bytes, %v; want %d", run, len(b), err, 1000*16)
-		}
-		for i := 16; i < len(b); i += 16 {
-			if bytes.Compare(b[i-16:i], b[i:i+16]) >= 0 {
-				t.Fatalf("run %d: keys out of order at %d", run, i/16)
-			}
-		}
-		kf, err := OpenKeyFile(path, "2023-01-01")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range keys {
-			if ok, _ := kf.Contains(k); !ok {
-				t.Fatalf("run %d: a key is missing", run)
-			}
-		}
-		kf.Close()
-		if left, _ := os.ReadDir(dir); len(left) != 0 {
-			t.Errorf("run %d: spill files left behind: %v", run, left)
-		}
-	}
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
@@ -173,7 +174,7 @@ func (s *Sink) Begin(_ context.Context, p sink.Partition) (sink.Load, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file sink: %w", err)
 	}
-	return &load{s: s, p: p, dir: dir, parts: parquetfile.NewParts(dir, s.opts), keys: state.NewKeyWriter(stage)}, nil
+	return &load{s: s, p: p, dir: dir, parts: parquetfile.NewParts(dir, s.opts), keys: dedup.NewKeyWriter(stage)}, nil
 }
 
 type load struct {
@@ -181,7 +182,7 @@ type load struct {
 	p     sink.Partition
 	dir   string
 	parts *parquetfile.Parts
-	keys  *state.KeyWriter // the rows' insert_ids, spilled under the staging folder
+	keys  *dedup.KeyWriter // the rows' insert_ids, spilled under the staging folder
 	rows  int64
 	done  bool
 }

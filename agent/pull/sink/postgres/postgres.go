@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
+	"github.com/hackle/hackle-agent/agent/dedup"
 	"github.com/hackle/hackle-agent/agent/pull/sink"
 	"github.com/hackle/hackle-agent/agent/pull/state"
 	"github.com/hackle/hackle-agent/agent/redact"
@@ -216,7 +217,7 @@ func (s *Sink) Window(ctx context.Context, source, date string, days int) (sink.
 // dayKeys writes the insert_ids of source's day into a key file under dir
 // and opens it; nil when the day has no rows.
 func (s *Sink) dayKeys(ctx context.Context, dir, source, day string) (*state.KeyFile, error) {
-	kw := state.NewKeyWriter(dir)
+	kw := dedup.NewKeyWriter(dir)
 	defer kw.Discard()
 	rows, err := s.conn.Query(ctx, `SELECT insert_id FROM `+s.table.Sanitize()+
 		` WHERE source = $1 AND partition_date = $2::date`, source, day)

@@ -1,4 +1,4 @@
-package state
+package dedup
 
 import (
 	"bufio"
@@ -12,13 +12,16 @@ import (
 	"slices"
 )
 
-// runKeys is how many keys a KeyWriter holds in memory (4 MiB) before it
-// sorts them and spills them to a run file.
-var runKeys = 256 << 10
+// Key is a packed insert_id (validate.UUIDKey).
+type Key = [16]byte
+
+// WriterRunKeys is how many keys a KeyWriter holds in memory (4 MiB)
+// before it sorts them and spills them to a run file. Tests make it small.
+var WriterRunKeys = 256 << 10
 
 // KeyWriter collects insert_ids in any order, in bounded memory, and
-// writes them as one sorted key file of unique keys (the format OpenKeys
-// and OpenKeyFile read). Keys beyond runKeys are spilled to sorted run
+// writes them as one sorted key file of unique keys (the format of pull's key files and of
+// the _insert_ids.bin sidecar). Keys beyond WriterRunKeys are spilled to sorted run
 // files in a temporary folder and merged by Finish.
 type KeyWriter struct {
 	tmp  string // "" until the first spill
@@ -36,7 +39,7 @@ func NewKeyWriter(dir string) *KeyWriter { return &KeyWriter{dir: dir} }
 func (w *KeyWriter) Add(k Key) error {
 	w.buf = append(w.buf, k)
 	w.n++
-	if len(w.buf) >= runKeys {
+	if len(w.buf) >= WriterRunKeys {
 		return w.spill()
 	}
 	return nil
@@ -52,7 +55,7 @@ func sortKeys(keys []Key) []Key {
 
 func (w *KeyWriter) spill() error {
 	if w.tmp == "" {
-		dir, err := os.MkdirTemp(w.dir, "hackle-pull-keys-*")
+		dir, err := os.MkdirTemp(w.dir, "hackle-agent-keys-*")
 		if err != nil {
 			return fmt.Errorf("state: key spill folder: %w", err)
 		}
@@ -88,7 +91,7 @@ func writeKeys(f io.Writer, keys []Key) error {
 // used afterwards.
 func (w *KeyWriter) Finish(path string) error {
 	defer w.Discard()
-	return writeAtomic(path, func(f *os.File) error {
+	return WriteFileAtomic(path, func(f *os.File) error {
 		if len(w.runs) == 0 {
 			return writeKeys(f, sortKeys(w.buf))
 		}
@@ -177,4 +180,29 @@ func (r *run) next() (bool, error) {
 		return false, fmt.Errorf("state: key merge: %w", err)
 	}
 	return true, nil
+}
+
+// WriteFileAtomic writes path through a temporary file in the same folder:
+// write, fsync, rename, so that a reader sees the old file or the new one.
+// The file is readable by all (0644), like the other files the agent writes.
+func WriteFileAtomic(path string, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	err = write(f)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	return err
 }
