@@ -192,6 +192,16 @@ func checkCSV(t testing.TB, c csvCase) {
 	header := make([]string, len(h.cells))
 	for i, name := range h.cells {
 		header[i] = strings.TrimSpace(name)
+	}
+	if looksLikeData(h.cells) {
+		// A first row of values (UUIDs, timestamps, numbers) is refused
+		// rather than taken as the column names.
+		if !errors.Is(err, ErrHeaderLooksLikeData) {
+			t.Fatalf("%q: Open error %v, want %v", c.data, err, ErrHeaderLooksLikeData)
+		}
+		return
+	}
+	for i := range header {
 		if j := slices.Index(header[:i], header[i]); j >= 0 && header[i] != "" {
 			if !errors.Is(err, ErrDuplicateColumn) || !strings.Contains(err.Error(), fmt.Sprintf("column %d and column %d", j+1, i+1)) {
 				t.Fatalf("%q: Open error %v, want a duplicate column %d and %d", c.data, err, j+1, i+1)
