@@ -25,6 +25,8 @@ func TestCompileMissingColumns(t *testing.T) {
 		{name: "missing JSON and key columns", columns: []string{"a", "b"},
 			config:  "ts: {column: a}\nevent_properties: {json: props}\nidentifiers:\n  keys: {id: {column: uid}, device_id: b, x: {const: \"1\"}}",
 			wantErr: `mapping: column "uid" (mapped to identifiers.id), column "props" (mapped to event_properties) not in the input's columns (a, b)`},
+		{name: "a header that is data gets the no-header hint", config: "event_key: event_name", columns: []string{"ev_1", "purchase", "2023-01-01 10:00:00", "u1"},
+			wantErr: `mapping: column "event_name" (mapped to event_key) not in the input's columns (ev_1, purchase, 2023-01-01 10:00:00, u1); the first line looks like data, not column names: if the file has no header row, give --no-header --columns NAME,NAME,…`},
 		{name: "case matters", config: "ts: TS", columns: []string{"ts"},
 			wantErr: `column "TS" (mapped to ts)`},
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hackle/hackle-agent/converters/schema"
@@ -79,9 +80,38 @@ func Compile(c *Config, columns []string) (*Mapper, error) {
 		m.maps[i] = r.mapSpec(mapNames[i], spec)
 	}
 	if len(r.missing) > 0 {
-		return nil, fmt.Errorf("mapping: %s not in the input's columns (%s)", strings.Join(r.missing, ", "), strings.Join(columns, ", "))
+		return nil, fmt.Errorf("mapping: %s not in the input's columns (%s)%s", strings.Join(r.missing, ", "), strings.Join(columns, ", "), headerHint(columns))
 	}
 	return m, nil
+}
+
+// headerHint says, when some of the input's column names look like
+// values (numbers, dates, times, UUIDs), that the first row is probably
+// data: a warehouse export written without a header (Redshift UNLOAD,
+// Snowflake COPY INTO) whose first row was taken for the names.
+func headerHint(columns []string) string {
+	for _, c := range columns {
+		if valueLike(strings.TrimSpace(c)) {
+			return "; the first line looks like data, not column names: if the file has no header row, give --no-header --columns NAME,NAME,…"
+		}
+	}
+	return ""
+}
+
+// valueLike reports whether s reads as a value rather than a name: a
+// number, or text starting with a digit that holds '-', ':', '/' or '.'
+// (a date, a time, a version), or a UUID.
+func valueLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	if s[0] >= '0' && s[0] <= '9' && strings.ContainsAny(s, "-:/.") {
+		return true
+	}
+	return len(s) == 36 && strings.Count(s, "-") == 4
 }
 
 type resolver struct {
