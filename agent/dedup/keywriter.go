@@ -3,7 +3,9 @@ package dedup
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"container/heap"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -48,9 +50,46 @@ func (w *KeyWriter) Add(k Key) error {
 // Len is how many keys were added, duplicates included.
 func (w *KeyWriter) Len() int { return w.n }
 
+// sortKeys sorts keys in byte order and drops repeats. insert_ids are
+// close to uniformly distributed, so the keys are first placed into 65,536
+// buckets by their first two bytes (one counting pass, one placing pass),
+// and each small bucket is then sorted, comparing the keys as two
+// big-endian words (the order bytes.Compare gives).
 func sortKeys(keys []Key) []Key {
-	slices.SortFunc(keys, func(a, b Key) int { return bytes.Compare(a[:], b[:]) })
+	if len(keys) < 1<<12 {
+		slices.SortFunc(keys, compareKeys)
+		return slices.Compact(keys)
+	}
+	bucket := func(k *Key) int { return int(k[0])<<8 | int(k[1]) }
+	start := make([]int, 1<<16+1)
+	for i := range keys {
+		start[bucket(&keys[i])+1]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	next := slices.Clone(start[:1<<16])
+	out := make([]Key, len(keys))
+	for i := range keys {
+		b := bucket(&keys[i])
+		out[next[b]] = keys[i]
+		next[b]++
+	}
+	for b := 0; b < 1<<16; b++ {
+		if seg := out[start[b]:start[b+1]]; len(seg) > 1 {
+			slices.SortFunc(seg, compareKeys)
+		}
+	}
+	copy(keys, out)
 	return slices.Compact(keys)
+}
+
+// compareKeys orders keys as bytes.Compare does.
+func compareKeys(a, b Key) int {
+	if c := cmp.Compare(binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])); c != 0 {
+		return c
+	}
+	return cmp.Compare(binary.BigEndian.Uint64(a[8:]), binary.BigEndian.Uint64(b[8:]))
 }
 
 func (w *KeyWriter) spill() error {

@@ -51,3 +51,39 @@ func TestKeyWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeys checks the bucketed sort against bytes.Compare, at sizes
+// below and above its bucketing threshold, with repeats and with keys that
+// share their first bytes.
+func TestSortKeys(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 4095, 4096, 50000} {
+		keys := make([]Key, n)
+		for i := range keys {
+			rand.Read(keys[i][:])
+			if i%3 == 0 {
+				keys[i][0], keys[i][1] = 7, 9 // a crowded bucket
+			}
+			if i%10 == 9 {
+				keys[i] = keys[i/2] // a repeat
+			}
+		}
+		want := slices.Clone(keys)
+		slices.SortFunc(want, func(a, b Key) int { return bytes.Compare(a[:], b[:]) })
+		want = slices.Compact(want)
+		if got := sortKeys(keys); !slices.Equal(got, want) {
+			t.Fatalf("n=%d: sortKeys differs from a bytes.Compare sort", n)
+		}
+	}
+}
+
+func BenchmarkSortKeys(b *testing.B) {
+	keys := make([]Key, 256<<10)
+	for i := range keys {
+		rand.Read(keys[i][:])
+	}
+	work := make([]Key, len(keys))
+	for i := 0; i < b.N; i++ {
+		copy(work, keys)
+		sortKeys(work)
+	}
+}

@@ -22,10 +22,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,17 +90,54 @@ const (
 // typeNames name the bits of a type set (1, 2, 4), in the order above.
 var typeNames = []string{TypeNumber, TypeBool, TypeString}
 
-// valueType classifies a property value by its text: a JSON number, true
-// or false, else a string.
+// valueType classifies a property value by its text: a decimal number
+// (what strconv.ParseFloat reads, without hex, infinities, NaN or
+// underscores), true or false, else a string. It runs for every property
+// of every row, so it scans the text itself instead of calling ParseFloat,
+// whose error for a string allocates.
 func valueType(v string) uint8 {
 	switch v {
 	case "true", "false":
 		return 2
 	}
-	if _, err := strconv.ParseFloat(v, 64); err == nil && v != "" && !strings.ContainsAny(v, "xXpP_iInN") {
+	if isDecimal(v) {
 		return 1
 	}
 	return 4
+}
+
+// isDecimal reports whether v is [+-]digits[.digits][(e|E)[+-]digits]
+// with at least one digit before the exponent.
+func isDecimal(v string) bool {
+	i := 0
+	if i < len(v) && (v[i] == '+' || v[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(v) && v[i] == '.' {
+		for i++; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(v) && (v[i] == 'e' || v[i] == 'E') {
+		i++
+		if i < len(v) && (v[i] == '+' || v[i] == '-') {
+			i++
+		}
+		start := i
+		for ; i < len(v) && v[i] >= '0' && v[i] <= '9'; i++ {
+		}
+		if i == start {
+			return false
+		}
+	}
+	return i == len(v)
 }
 
 func typeText(bits uint8) string {
@@ -121,13 +158,21 @@ func Types(set string) []string { return strings.Split(set, ",") }
 // the insert_ids go to a dedup.KeyWriter, which sorts them with bounded
 // memory (spilling sorted runs into dir) and writes them on Finish.
 type Builder struct {
-	date   string
-	loc    *time.Location
-	p      Profile
-	types  map[string]map[string]*uint8
+	date  string
+	loc   *time.Location
+	p     Profile
+	types map[string]map[string]*uint8
+	cols  [4]struct {
+		types map[string]*uint8 // types[col], without the lookup by name
+		last  []seenKey         // the previous row's keys
+	}
 	events map[string]*int64
 	ids    *dedup.KeyWriter
-	err    error
+	// the offset of loc in force from zoneStart to zoneEnd (Unix seconds;
+	// both 0 until the first row)
+	zoneOffset         int
+	zoneStart, zoneEnd int64
+	err                error
 }
 
 // NewBuilder starts the profile of day date, whose hours are counted on
@@ -156,37 +201,92 @@ func (b *Builder) Add(ev *validate.Event) {
 	} else {
 		b.truncate("event_key")
 	}
-	b.p.Hours[time.UnixMilli(ev.TS).In(b.loc).Hour()]++
-	b.props("identifiers", ev.Identifiers)
-	b.props("user_properties", ev.UserProps)
-	b.props("event_properties", ev.EventProps)
-	b.props("platform_properties", ev.PlatformProps)
+	b.p.Hours[b.hour(ev.TS)]++
+	b.props(0, "identifiers", ev.Identifiers)
+	b.props(1, "user_properties", ev.UserProps)
+	b.props(2, "event_properties", ev.EventProps)
+	b.props(3, "platform_properties", ev.PlatformProps)
 	if b.err == nil {
 		k := validate.UUIDKey(ev.InsertID)
 		b.err = b.ids.Add(k)
 	}
 }
 
-func (b *Builder) props(col string, kvs []validate.KV) {
+// hour is the hour of ts (ms) on loc's clock. The zone's offset is looked
+// up once per stretch of time it holds (until the next DST change), not
+// for every row.
+func (b *Builder) hour(ts int64) int {
+	sec := floorDiv(ts, 1000)
+	if sec < b.zoneStart || sec >= b.zoneEnd {
+		t := time.Unix(sec, 0).In(b.loc)
+		_, b.zoneOffset = t.Zone()
+		start, end := t.ZoneBounds()
+		b.zoneStart, b.zoneEnd = math.MinInt64, math.MaxInt64
+		if !start.IsZero() {
+			b.zoneStart = start.Unix()
+		}
+		if !end.IsZero() {
+			b.zoneEnd = end.Unix()
+		}
+	}
+	h := floorDiv(sec+int64(b.zoneOffset), 3600) % 24
+	if h < 0 {
+		h += 24
+	}
+	return int(h)
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+// props records the keys of map column col (the c-th of the four).
+func (b *Builder) props(c int, col string, kvs []validate.KV) {
 	if len(kvs) == 0 {
 		return
 	}
-	m := b.types[col]
+	m := b.cols[c].types
 	if m == nil {
 		m = map[string]*uint8{}
+		b.cols[c].types = m
 		b.types[col] = m
 	}
-	for _, kv := range kvs {
+	// Rows of one export mostly carry the same keys in the same order: the
+	// previous row's key at the same place is tried before the map.
+	last := b.cols[c].last
+	for i, kv := range kvs {
+		if i < len(last) && last[i].key == kv.Key {
+			*last[i].t |= valueType(kv.Value)
+			continue
+		}
 		t, ok := m[kv.Key]
 		switch {
 		case ok:
 			*t |= valueType(kv.Value)
 		case len(m) >= MaxKeys:
 			b.truncate(col)
+			continue
 		default:
-			m[strings.Clone(kv.Key)] = new(valueType(kv.Value))
+			t = new(valueType(kv.Value))
+			m[strings.Clone(kv.Key)] = t
+		}
+		if i < len(last) {
+			last[i] = seenKey{strings.Clone(kv.Key), t}
+		} else if i == len(last) && i < 64 {
+			last = append(last, seenKey{strings.Clone(kv.Key), t})
 		}
 	}
+	b.cols[c].last = last
+}
+
+// seenKey is a property key of the previous row and its type set.
+type seenKey struct {
+	key string // a copy: the row's strings are recycled
+	t   *uint8
 }
 
 func (b *Builder) truncate(col string) {
