@@ -56,12 +56,7 @@ func awsRun(t *testing.T, endpoint string, env []string, args ...string) string 
 // awscli lists and downloads the result and DuckDB reads it. A re-run must
 // upload nothing.
 func TestExportS3(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("export")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "export")
 	awsRun(t, endpoint, env, "s3", "cp", repoFile(t, "testdata/samples/events.ndjson"), "s3://"+bucket+"/incoming/events.ndjson")
 
 	work := t.TempDir()
@@ -153,6 +148,20 @@ func TestExportGCS(t *testing.T) {
 	if after := list(); after != before {
 		t.Errorf("the re-run changed the bucket:\nbefore %s\nafter %s", before, after)
 	}
+}
+
+// newS3Bucket creates a bucket named after prefix on the S3 test server,
+// removed with its objects when the test ends, and returns the server's
+// endpoint and the environment that reaches it (s3Env).
+func newS3Bucket(t *testing.T, prefix string) (endpoint string, env []string, bucket string) {
+	t.Helper()
+	endpoint, env = s3Env(t)
+	bucket = storetest.UniqueName(prefix)
+	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
+	t.Cleanup(func() {
+		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
+	})
+	return endpoint, env, bucket
 }
 
 // newGCSBucket creates a bucket named after prefix on the GCS emulator and

@@ -3,12 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
 
 // guardDay writes an NDJSON input of n events on day (2023-01-DD): the
@@ -158,12 +155,7 @@ func TestExportGuards(t *testing.T) {
 
 // TestExportGuardsS3 runs the guards against the test S3 server.
 func TestExportGuardsS3(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("guards")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "guards")
 	work := t.TempDir()
 	runGuards(t, work, "s3://"+bucket+"/events", env, []string{"--endpoint", endpoint, "--path-style"}, func(day string) bool {
 		out := awsRun(t, endpoint, env, "s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "events/dt="+day+"/")

@@ -16,7 +16,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/profile"
 	"github.com/hackle/hackle-agent/agent/store"
-	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
 
 // lockDest is a destination for the concurrent-run tests: its URL, the
@@ -38,12 +37,7 @@ func localLockDest(t *testing.T) lockDest {
 }
 
 func s3LockDest(t *testing.T) lockDest {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("lock")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "lock")
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)

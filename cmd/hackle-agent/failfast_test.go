@@ -56,12 +56,7 @@ func fifoInput(t *testing.T, dir string) string {
 // validate --partition and pull within seconds, exit 2, naming the
 // destination and the permission, before any input is opened.
 func TestFailFastS3(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("failfast")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "failfast")
 	work := t.TempDir()
 	fifo := fifoInput(t, work)
 	wrongSecret := append(append([]string{}, env...), "AWS_SECRET_ACCESS_KEY=not-the-secret")

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/hackle/hackle-agent/agent/report"
-	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
 
 // TestPackagingEndToEnd runs every packaging example's export command line,
@@ -21,12 +20,7 @@ import (
 // day it was asked for, reading only that day's exports, and leave that
 // day's report where the example keeps it.
 func TestPackagingEndToEnd(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("packaging")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "packaging")
 
 	// three days of exports, locally and in the bucket; each day's rows
 	// are of that day in UTC and in Asia/Seoul

@@ -3,25 +3,18 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hackle/hackle-agent/agent/report"
-	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
 
 // TestReportDirS3: --report-dir s3://… receives <command>/dt=D/report.json
 // and rejects.ndjson, after a committed run and after a rejected one (exit
 // 3), and nothing is left in the local working folder.
 func TestReportDirS3(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("reports")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "reports")
 	work := t.TempDir()
 	copyFile(t, repoFile(t, "testdata/samples/events.ndjson"), filepath.Join(work, "events.ndjson"))
 	for _, tt := range []struct {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,7 +16,6 @@ import (
 	"github.com/hackle/hackle-agent/agent/commit"
 	"github.com/hackle/hackle-agent/agent/partition"
 	"github.com/hackle/hackle-agent/agent/report"
-	"github.com/hackle/hackle-agent/agent/store/storetest"
 	"github.com/hackle/hackle-agent/converters/duckdbtest"
 	"github.com/hackle/hackle-agent/converters/parquetfile"
 	"github.com/hackle/hackle-agent/validate"
@@ -460,12 +458,7 @@ func TestValidatePartitionCanonicalAltered(t *testing.T) {
 // TestValidatePartitionRewriteS3 rewrites the Spark part in an S3 bucket:
 // awscli then finds only the canonical part and the markers.
 func TestValidatePartitionRewriteS3(t *testing.T) {
-	endpoint, env := s3Env(t)
-	bucket := storetest.UniqueName("rewrite")
-	awsRun(t, endpoint, env, "s3", "mb", "s3://"+bucket)
-	t.Cleanup(func() {
-		exec.Command(awsCLI(t), "--endpoint-url", endpoint, "s3", "rb", "--force", "s3://"+bucket).Run()
-	})
+	endpoint, env, bucket := newS3Bucket(t, "rewrite")
 	work := t.TempDir()
 	local := filepath.Join(work, "spark", "dt=2023-01-01")
 	writeSparkPart(t, local)
