@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/hackle/hackle-agent/agent/store/storetest"
 )
@@ -120,16 +117,7 @@ func TestFailFastS3(t *testing.T) {
 // TestFailFastNoDelete: keys that may put but not delete fail export's
 // write probe, naming s3:DeleteObject, before the input is opened.
 func TestFailFastNoDelete(t *testing.T) {
-	bucket, env, root := s3TestBucket(t)
-	lim := storetest.Env(t, "HACKLE_TEST_S3_LIMITED_ACCESS_KEY", "HACKLE_TEST_S3_LIMITED_SECRET_KEY")
-	policy := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[
-{"Effect":"Allow","Principal":{"AWS":[%q]},"Action":["s3:GetObject","s3:GetObjectVersion","s3:PutObject"],"Resource":"arn:aws:s3:::%s/p/*"},
-{"Effect":"Allow","Principal":{"AWS":[%q]},"Action":["s3:ListBucket","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::%s"}]}`,
-		lim[0], bucket, lim[0], bucket)
-	if _, err := root.PutBucketPolicy(context.Background(), &awss3.PutBucketPolicyInput{Bucket: &bucket, Policy: &policy}); err != nil {
-		t.Fatal(err)
-	}
-	env = append(env, "AWS_ACCESS_KEY_ID="+lim[0], "AWS_SECRET_ACCESS_KEY="+lim[1])
+	bucket, env := noDeleteBucket(t)
 	work := t.TempDir()
 	res := runWithin(t, 30*time.Second, work, env, "export", "--input", fifoInput(t, work), "--dest", "s3://"+bucket+"/p", "--date", "2024-01-01")
 	if res.code != 2 || !strings.Contains(res.stderr, "s3:DeleteObject") || !strings.Contains(res.stderr, "left behind") {
