@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/hackle/hackle-agent/agent/atomicfile"
 )
 
 // Key is a packed insert_id (validate.UUIDKey).
@@ -130,7 +132,7 @@ func writeKeys(f io.Writer, keys []Key) error {
 // used afterwards.
 func (w *KeyWriter) Finish(path string) error {
 	defer w.Discard()
-	return WriteFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		if len(w.runs) == 0 {
 			return writeKeys(f, sortKeys(w.buf))
 		}
@@ -219,29 +221,4 @@ func (r *run) next() (bool, error) {
 		return false, fmt.Errorf("state: key merge: %w", err)
 	}
 	return true, nil
-}
-
-// WriteFileAtomic writes path through a temporary file in the same folder:
-// write, fsync, rename, so that a reader sees the old file or the new one.
-// The file is readable by all (0644), like the other files the agent writes.
-func WriteFileAtomic(path string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	err = write(f)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	return err
 }

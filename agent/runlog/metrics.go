@@ -5,9 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/hackle/hackle-agent/agent/atomicfile"
 )
 
 // Metric names of the textfile (docs/logging.md). Every series carries the
@@ -118,30 +119,11 @@ func previousSuccess(text []byte, command string) float64 {
 // writeAtomic writes data to a temporary file next to path and renames it
 // over path.
 func writeAtomic(path string, data []byte) error {
-	dir, name := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp") // not *.prom: the collector skips it
+	err := atomicfile.Write(path, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("metrics file: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("metrics file %s: %w", path, err)
 	}
 	return nil

@@ -17,7 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/hackle/hackle-agent/agent/dedup"
+	"github.com/hackle/hackle-agent/agent/atomicfile"
 )
 
 // State is an opened state folder.
@@ -92,9 +92,9 @@ func (s *State) Record(imp Imported) error {
 }
 
 // writeAtomic writes path through a temporary file in the same folder
-// (dedup.WriteFileAtomic).
+// (atomicfile.Write).
 func writeAtomic(path string, write func(*os.File) error) error {
-	if err := dedup.WriteFileAtomic(path, write); err != nil {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("state: write %s: %w", path, err)
 	}
 	return nil
